@@ -43,4 +43,4 @@ test: venv data
 
 # README.md is generated from nbs/index.ipynb without Quarto.
 readme: venv
-	$(PY) -c "from fasterprune.docs import nb2md; nb2md('nbs/index.ipynb', 'README.md')"
+	$(PY) tools/nb2md.py nbs/index.ipynb README.md
