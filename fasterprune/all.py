@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/10_all.ipynb #9faa9a94
+# %% ../nbs/10_all.ipynb #7439cee3
 from .data import *
 from .granularity import *
 from .criteria import *
