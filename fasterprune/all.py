@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/10_all.ipynb #7439cee3
+# %% ../nbs/10_all.ipynb #cdcde76e
+from . import data, granularity, criteria, schedule, sparsifier, report, groups, callback
 from .data import *
 from .granularity import *
 from .criteria import *
@@ -18,4 +19,8 @@ from .demo import demo_model
 from fastai.learner import Learner
 from fastai.losses import CrossEntropyLossFlat
 from fastai.metrics import accuracy
-from fastai.callback.schedule import *
+from fastai.callback.schedule import fit_one_cycle, fine_tune
+
+# %% ../nbs/10_all.ipynb #b3a79789
+__all__ = [n for mod in (data, granularity, criteria, schedule, sparsifier, report, groups, callback) for n in mod.__all__]
+__all__ += ['demo_model', 'Learner', 'CrossEntropyLossFlat', 'accuracy']
