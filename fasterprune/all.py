@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/10_all.ipynb #cdcde76e
+# %% ../nbs/10_all.ipynb #72ab6628
 from . import data, granularity, criteria, schedule, sparsifier, report, groups, callback
 from .data import *
 from .granularity import *
@@ -21,6 +21,6 @@ from fastai.losses import CrossEntropyLossFlat
 from fastai.metrics import accuracy
 from fastai.callback.schedule import fit_one_cycle, fine_tune
 
-# %% ../nbs/10_all.ipynb #b3a79789
+# %% ../nbs/10_all.ipynb #74b74187
 __all__ = [n for mod in (data, granularity, criteria, schedule, sparsifier, report, groups, callback) for n in mod.__all__]
 __all__ += ['demo_model', 'Learner', 'CrossEntropyLossFlat', 'accuracy']
