@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/10_all.ipynb #72ab6628
+# %% ../nbs/10_all.ipynb #28bf5d62
 from . import data, granularity, criteria, schedule, sparsifier, report, groups, callback
 from .data import *
 from .granularity import *
@@ -15,12 +15,18 @@ from .sparsifier import *
 from .report import *
 from .groups import *
 from .callback import *
+from . import data_criteria as _data_criteria, iterative as _iterative, oracle as _oracle, dcp as _dcp
+from .data_criteria import *
+from .iterative import *
+from .oracle import *
+from .dcp import *
 from .demo import demo_model
 from fastai.learner import Learner
 from fastai.losses import CrossEntropyLossFlat
 from fastai.metrics import accuracy
 from fastai.callback.schedule import fit_one_cycle, fine_tune
 
-# %% ../nbs/10_all.ipynb #74b74187
-__all__ = [n for mod in (data, granularity, criteria, schedule, sparsifier, report, groups, callback) for n in mod.__all__]
+# %% ../nbs/10_all.ipynb #7e63fb87
+__all__ = [n for mod in (data, granularity, criteria, schedule, sparsifier, report, groups, callback,
+                         _data_criteria, _iterative, _oracle, _dcp) for n in mod.__all__]
 __all__ += ['demo_model', 'Learner', 'CrossEntropyLossFlat', 'accuracy']
