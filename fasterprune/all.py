@@ -5,16 +5,17 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/10_all.ipynb #28bf5d62
-from . import data, granularity, criteria, schedule, sparsifier, report, groups, callback
+# %% ../nbs/10_all.ipynb #cc63a086
+from . import data, granularity, criteria, schedule, groups, sparsifier, removal, callback, report
 from .data import *
 from .granularity import *
 from .criteria import *
 from .schedule import *
-from .sparsifier import *
-from .report import *
 from .groups import *
+from .sparsifier import *
+from .removal import *
 from .callback import *
+from .report import *
 from . import data_criteria as _data_criteria, iterative as _iterative, oracle as _oracle, dcp as _dcp
 from .data_criteria import *
 from .iterative import *
@@ -26,7 +27,7 @@ from fastai.losses import CrossEntropyLossFlat
 from fastai.metrics import accuracy
 from fastai.callback.schedule import fit_one_cycle, fine_tune
 
-# %% ../nbs/10_all.ipynb #7e63fb87
-__all__ = [n for mod in (data, granularity, criteria, schedule, sparsifier, report, groups, callback,
+# %% ../nbs/10_all.ipynb #eb225f30
+__all__ = [n for mod in (data, granularity, criteria, schedule, groups, sparsifier, removal, callback, report,
                          _data_criteria, _iterative, _oracle, _dcp) for n in mod.__all__]
 __all__ += ['demo_model', 'Learner', 'CrossEntropyLossFlat', 'accuracy']
