@@ -16,7 +16,7 @@ from .groups import GroupUnits
 # %% auto #0
 __all__ = ['prunable_layers', 'check_sparsity', 'n_to_prune', 'keep_global', 'LayerUnits', 'Sparsifier']
 
-# %% ../nbs/05_sparsifier.ipynb #ef2ab77f
+# %% ../nbs/05_sparsifier.ipynb #4f3862e2
 def prunable_layers(model:nn.Module, # the model
                     types=None,      # layer types to prune (default: every registered kind)
                     exclude=None     # names or modules to leave alone (default: the output layer)
@@ -24,9 +24,9 @@ def prunable_layers(model:nn.Module, # the model
     "The layers of `model` to prune, by name"
     ts = check_types(types) if types is not None else prunable_types()
     layers = {n: m for n,m in model.named_modules() if isinstance(m, ts)}
-    if not layers: raise ValueError(f"the model has no prunable layer of types {[t.__name__ for t in ts]}")
     missing = [t.__name__ for t in ts if not any(isinstance(m, t) for m in layers.values())]
     if types is not None and missing: raise ValueError(f"include={types!r} is not allowed: the model has no {missing} layer")
+    if not layers: raise ValueError(f"the model has no prunable layer of types {[t.__name__ for t in ts]}")
     if exclude is None: exclude = [list(layers)[-1]]
     for e in (exclude if isinstance(exclude, (list, tuple, set)) else [exclude]):
         if isinstance(e, str) and e not in layers:
