@@ -14,22 +14,33 @@ from .criteria import normalize_scores, NORMS
 from .granularity import check_choice
 
 # %% auto #0
-__all__ = ['trace_graph', 'Member', 'ChannelGroup', 'channel_groups', 'GroupUnits']
+__all__ = ['output_layers', 'trace_graph', 'Member', 'ChannelGroup', 'channel_groups', 'GroupUnits']
 
-# %% ../nbs/04_groups.ipynb #636d3e6b
-def _output_layer(model):
-    ls = [m for m in model.modules() if isinstance(m, prunable_types())]
-    return ls[-1:]
+# %% ../nbs/04_groups.ipynb #93baa611
+def output_layers(dg:tp.DependencyGraph) -> list:
+    "The layers whose outputs are the model's outputs (through no other prunable layer), found in the traced graph"
+    todo, seen, res = [n for n in dg.module2node.values() if not n.outputs], set(), []
+    while todo:
+        n = todo.pop()
+        if id(n) in seen: continue
+        seen.add(id(n))
+        if isinstance(n.module, prunable_types()): res.append(n.module)
+        else: todo += list(n.inputs)
+    return res
 
 def trace_graph(model:nn.Module, x) -> tp.DependencyGraph:
     "Torch-Pruning's dependency graph of `model` for input `x` (every layer traced: ignoring is done per group)"
-    was = model.training
+    was, frozen = model.training, [p for p in model.parameters() if not p.requires_grad]
     model.eval()
-    try: return tp.DependencyGraph().build_dependency(model, example_inputs=x, verbose=False)
+    for p in frozen: p.requires_grad_(True)   # a frozen layer makes no autograd node: it would be missing from the graph
+    try:
+        with torch.enable_grad(): return tp.DependencyGraph().build_dependency(model, example_inputs=x, verbose=False)
     except Exception as e:
         raise ValueError(f"Torch-Pruning could not map channels through {_failing_op(e, model)} ({type(e).__name__}: {e}): "
                          "channels cannot be removed across it. Prune this model with groups=False or an unstructured granularity") from e
-    finally: model.train(was)
+    finally:
+        for p in frozen: p.requires_grad_(False)
+        model.train(was)
 
 def _failing_op(e, model):
     "The graph node Torch-Pruning was working on when `e` was raised, with the nearest named layer before it"
@@ -80,7 +91,7 @@ def _blocks(modules):
           and 1 < m.groups and not (m.groups == m.in_channels == m.out_channels)]
     return max(gs, default=1)
 
-# %% ../nbs/04_groups.ipynb #45cad813
+# %% ../nbs/04_groups.ipynb #1437f97c
 def _members(group, n):
     res = []
     for item in group:
@@ -103,7 +114,7 @@ def _members(group, n):
 def channel_groups(model:nn.Module, x, ignored=None, dg=None) -> list:
     "The coupled channel groups of `model`, traced with input `x`"
     dg = dg or trace_graph(model, x)
-    ignored = _output_layer(model) + listify(ignored)
+    ignored = output_layers(dg) + listify(ignored)
     groups = []
     for g in dg.get_all_groups(ignored_layers=ignored, root_module_types=prunable_types()):
         root = g[0].dep.target.module

@@ -33,15 +33,15 @@ def sparsity_report(self:Learner, plot:bool=False) -> pd.DataFrame:
     "Per-layer sparsity table of `learn.model`"
     return sparsity_report(self.model, plot=plot)
 
-# %% ../nbs/07b_report.ipynb #4880280e
+# %% ../nbs/07b_report.ipynb #a2109589
 import time, statistics
 from torch_pruning.utils import count_ops_and_params
 
 def _accuracy(model, dl, device):
     model.eval(); correct = n = 0
     with torch.no_grad():
-        for x, y in dl:
-            correct += (model(x.to(device)).argmax(-1) == y.to(device)).sum().item(); n += len(y)
+        for *xs, y in dl:
+            correct += (model(*[x.to(device) for x in xs]).argmax(-1) == y.to(device)).sum().item(); n += len(y)
     return correct / max(n, 1)
 
 def latency(model:nn.Module, x, n_runs:int=20, n_warmup:int=3) -> float:
