@@ -18,7 +18,7 @@ import warnings
 # %% auto #0
 __all__ = ['end_after_others', 'SparsifyCallback', 'no_host_sync']
 
-# %% ../nbs/07_callback.ipynb #1e5e015d
+# %% ../nbs/07_callback.ipynb #0d988dbd
 class _AtEnd(Callback):
     "Calls `owner._end(learn)` after every other callback's `after_fit` (where SaveModelCallback loads its best checkpoint), then leaves"
     order = 1000
@@ -53,7 +53,7 @@ class SparsifyCallback(Callback):
         sparsity = check_sparsity(sparsity)
         if remove and not (granularity == 'filter' and groups):
             raise ValueError(f"remove=True is not allowed with granularity={granularity!r}: removing needs granularity='filter' (with groups=True)")
-        check_granularity(granularity, include)
+        check_granularity(granularity, include if include is not None else ())   # each pruned layer's kind is checked with the model
         check_choice('context', context, ('local', 'global'))
         if isinstance(sparsity, dict) and context == 'global': raise ValueError("context='global' is not allowed with per-layer targets: use context='local'")
         if context == 'global' and round_to: raise ValueError(f"round_to={round_to!r} is not allowed with context='global': use context='local'")

@@ -128,15 +128,15 @@ def _parse_nm(name):
     if not 0 < n < m_: raise ValueError(f"granularity={name!r} is not allowed: 'N:M' needs 0 < N < M, e.g. '2:4'")
     return n, m_
 
-# %% ../nbs/01_granularity.ipynb #8cbea6e4
+# %% ../nbs/01_granularity.ipynb #e6cb8b3d
 def granularity_names() -> list: return list(GRANULARITIES) + ["'N:M'"]
 
 def check_granularity(name:str, types=None):
-    "Fail unless `name` is a granularity defined for every layer type in `types` (default: all registered)"
+    "Fail unless `name` is a granularity defined for every layer type in `types` (None: all registered; (): the name only)"
     if not isinstance(name, str) or (name not in GRANULARITIES and not _parse_nm(name)):
         raise ValueError(f"granularity={name!r} is not allowed: use one of {granularity_names()}")
     if _parse_nm(name): return
-    for t in check_types(types) if types else prunable_types():
+    for t in check_types(types) if types is not None else prunable_types():
         if GRANULARITIES[name](layer_roles(t)) is None:
             ok = [g for g,f in GRANULARITIES.items() if f(layer_roles(t)) is not None]
             raise ValueError(f"granularity={name!r} is not defined for {t.__name__}: use one of {ok} for it")

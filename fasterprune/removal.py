@@ -15,7 +15,7 @@ from .sparsifier import Sparsifier
 # %% auto #0
 __all__ = ['remove_pruned', 'check_removable', 'example_input']
 
-# %% ../nbs/06_removal.ipynb #fe388131
+# %% ../nbs/06_removal.ipynb #fa370a39
 def _dead(g:ChannelGroup) -> torch.Tensor:
     "Channels of `g` whose producers are all zero"
     alive = torch.zeros(g.n+1, dtype=torch.bool, device=g.root.weight.device)
@@ -66,25 +66,35 @@ def remove_pruned(model:nn.Module, x, # the model, and an input batch to trace a
         dead = [(g, idx) for g, idx in dead if idx and len(idx) < g.n]
         if not dead: return 0
         if check:
-            backup = copy.deepcopy(model)
+            backup, tied = copy.deepcopy(model), _tied(model)
             with torch.no_grad(): before = _forward(model, x)
         with torch.no_grad():
             for g, idx in dead:   # all found before any is cut
                 dg.get_pruning_group(g.root, dg.get_pruner_of_module(g.root).prune_out_channels, idx).prune()
-        if check: _verify(model, backup, x, before, tol, dead)
+        if check: _verify(model, backup, x, before, tol, dead, tied)
         return sum(len(idx) for _, idx in dead)
     finally: model.train(was)
 
-def _verify(model, backup, x, before, tol, dead):
-    "Raise, with `model` restored from `backup`, unless `model(x)` still gives `before`"
+def _tied(model) -> list:
+    "[[(module, name), ...]] of the parameters that several modules share (tied weights)"
+    shared = {}
+    for m in model.modules():
+        for n,p in m.named_parameters(recurse=False): shared.setdefault(id(p), []).append((m, n))
+    return [v for v in shared.values() if len(v) > 1]
+
+def _verify(model, backup, x, before, tol, dead, tied=()):
+    "Raise, with `model` restored from `backup`, unless `model(x)` still gives `before` and tied weights are still tied"
     try:
         with torch.no_grad(): diff, err = _rel_diff(before, _forward(model, x)), None
     except Exception as e: diff, err = float('inf'), e
-    if diff <= tol: return
+    untied = [t for t in tied if len({id(getattr(m, n)) for m,n in t}) > 1]
+    if diff <= tol and not untied: return
     names = {m: n for n,m in model.named_modules()}
     cut = [names.get(g.root, type(g.root).__name__) for g,_ in dead]
     _restore(model, backup)
-    what = f"the forward pass failed ({type(err).__name__}: {err})" if err else f"the outputs changed by {diff:.3g} (relative; tol={tol:g})"
+    what = (f"the forward pass failed ({type(err).__name__}: {err})" if err else
+            f"the outputs changed by {diff:.3g} (relative; tol={tol:g})" if diff > tol else
+            f"the weights tied between {[[names.get(m, '?') + '.' + n for m,n in t] for t in untied]} would no longer be tied")
     raise ValueError(f"removing the pruned channels is not exact for this model: {what}. The model is back as it was "
                      f"(masked, nothing removed). Channels were cut in the groups of {cut[:8]}{'...' if len(cut) > 8 else ''}: "
                      "leave the layers responsible alone with `exclude=` (e.g. ones followed by a LayerNorm over channels "

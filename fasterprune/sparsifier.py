@@ -117,7 +117,7 @@ class LayerUnits:
         if self.grans[k].covers_out and getattr(m, 'bias', None) is not None: ps.append((m.bias, mk.reshape(-1)))
         return ps
 
-# %% ../nbs/05_sparsifier.ipynb #bc51fb0f
+# %% ../nbs/05_sparsifier.ipynb #f784a7f6
 class Sparsifier:
     "Turn scores and a target into masks over the units of `model`'s layers or coupled channel groups, and apply them"
     def __init__(self, model:nn.Module,
@@ -135,7 +135,7 @@ class Sparsifier:
         check_choice('context', context, ('local', 'global'))
         check_int(min_keep, 'min_keep', 1)
         if round_to is not None: check_int(round_to, 'round_to', 1)
-        check_granularity(granularity, include)
+        check_granularity(granularity, include if include is not None else ())   # each pruned layer's kind is checked with the model
         self.criteria = get_criteria(criteria)
         self.criteria.check(granularity)
         if isinstance(targets, dict) and context == 'global': raise ValueError("context='global' is not allowed with per-layer targets: use context='local'")
