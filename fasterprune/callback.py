@@ -18,7 +18,7 @@ import warnings
 # %% auto #0
 __all__ = ['end_after_others', 'SparsifyCallback', 'no_host_sync']
 
-# %% ../nbs/07_callback.ipynb #0d988dbd
+# %% ../nbs/07_callback.ipynb #ef05aa7a
 class _AtEnd(Callback):
     "Calls `owner._end(learn)` after every other callback's `after_fit` (where SaveModelCallback loads its best checkpoint), then leaves"
     order = 1000
@@ -113,9 +113,10 @@ class SparsifyCallback(Callback):
         if self.remove: learn.remove_pruned(self.exclude)
 
     def _setup(self):
-        x = example_input(self.dls) if self.granularity == 'filter' and self.groups else None
+        x = example_input(self.dls)
         kw = dict(include=self.include, exclude=self.exclude, min_keep=self.min_keep, round_to=self.round_to)
-        self.sparsifier = Sparsifier(self.learn.model, self.sparsity, self.granularity, self.context, self.criteria, x=x, **kw)
+        self.sparsifier = Sparsifier(self.learn.model, self.sparsity, self.granularity, self.context, self.criteria,
+                                     x=x, groups=self.groups, **kw)
         if self.remove: check_removable(self.learn.model, x, self.sparsity, context=self.context, **kw)
 
     def _owns(self, model): return any(m is next(iter(self.sparsifier.layers.values())) for m in model.modules())

@@ -16,10 +16,22 @@ from .groups import GroupUnits
 # %% auto #0
 __all__ = ['prunable_layers', 'check_sparsity', 'n_to_prune', 'keep_global', 'LayerUnits', 'Sparsifier']
 
-# %% ../nbs/05_sparsifier.ipynb #4f3862e2
+# %% ../nbs/05_sparsifier.ipynb #13580bff
+@torch.no_grad()
+def _last_called(model, x, types):
+    "The last layer of `types` that `model(x)` runs (in eval mode)"
+    calls, was = [], model.training
+    hs = [m.register_forward_hook(lambda m, i, o: calls.append(m)) for m in model.modules() if isinstance(m, types)]
+    try: model.eval()(*x) if isinstance(x, (tuple, list)) else model.eval()(x)
+    finally:
+        for h in hs: h.remove()
+        model.train(was)
+    return calls[-1]
+
 def prunable_layers(model:nn.Module, # the model
                     types=None,      # layer types to prune (default: every registered kind)
-                    exclude=None     # names or modules to leave alone (default: the output layer)
+                    exclude=None,    # names or modules to leave alone (default: the output layer)
+                    x=None           # an input batch, to find the output layer as the last one called (else: the last declared)
                    ) -> dict:
     "The layers of `model` to prune, by name"
     ts = check_types(types) if types is not None else prunable_types()
@@ -27,7 +39,7 @@ def prunable_layers(model:nn.Module, # the model
     missing = [t.__name__ for t in ts if not any(isinstance(m, t) for m in layers.values())]
     if types is not None and missing: raise ValueError(f"include={types!r} is not allowed: the model has no {missing} layer")
     if not layers: raise ValueError(f"the model has no prunable layer of types {[t.__name__ for t in ts]}")
-    if exclude is None: exclude = [list(layers)[-1]]
+    if exclude is None: exclude = [_last_called(model, x, ts) if x is not None else list(layers)[-1]]
     for e in (exclude if isinstance(exclude, (list, tuple, set)) else [exclude]):
         if isinstance(e, str) and e not in layers:
             raise ValueError(f"exclude={e!r} is not a prunable layer of the model: use names from {list(layers)[:8]}...")
@@ -78,11 +90,11 @@ def keep_global(ss:list, n:int, min_keep:int=1) -> list:
     n_free = sum(s.numel() for s in ss) - sum(min(min_keep, s.numel()) for s in ss)
     return list(_keep_lowest(torch.cat(ss), min(n, n_free)).split([s.numel() for s in ss]))
 
-# %% ../nbs/05_sparsifier.ipynb #2dd106f5
+# %% ../nbs/05_sparsifier.ipynb #924a8e33
 class LayerUnits:
     "Units of single layers: each prunable layer's weight cut by `granularity`"
-    def __init__(self, model:nn.Module, granularity:str='weight', include=None, exclude=None):
-        self.layers = prunable_layers(model, include, exclude)
+    def __init__(self, model:nn.Module, granularity:str='weight', include=None, exclude=None, x=None):
+        self.layers = prunable_layers(model, include, exclude, x)
         self.grans = {n: get_granularity(m, granularity) for n,m in self.layers.items()}
         self.nm = next(iter(self.grans.values())).nm
 
@@ -117,7 +129,7 @@ class LayerUnits:
         if self.grans[k].covers_out and getattr(m, 'bias', None) is not None: ps.append((m.bias, mk.reshape(-1)))
         return ps
 
-# %% ../nbs/05_sparsifier.ipynb #f784a7f6
+# %% ../nbs/05_sparsifier.ipynb #c16d4500
 class Sparsifier:
     "Turn scores and a target into masks over the units of `model`'s layers or coupled channel groups, and apply them"
     def __init__(self, model:nn.Module,
@@ -129,7 +141,8 @@ class Sparsifier:
                  exclude=None,             # names or modules to leave alone (default: the output layer)
                  min_keep:int=1,           # units every layer (group) keeps
                  round_to:int=None,        # units kept per layer (group) rounded up to a multiple (local)
-                 x=None,                   # an input batch: with granularity='filter' the units are then coupled channel groups
+                 x=None,                   # an input batch: finds the output layer; with granularity='filter', units are coupled groups
+                 groups:bool=True,         # with granularity='filter' and `x`: coupled channel groups (False: each layer's filters)
                  **kwargs):                # `GroupUnits`' `reduce` and `normalize`
         targets = check_sparsity(sparsity)
         check_choice('context', context, ('local', 'global'))
@@ -140,9 +153,9 @@ class Sparsifier:
         self.criteria.check(granularity)
         if isinstance(targets, dict) and context == 'global': raise ValueError("context='global' is not allowed with per-layer targets: use context='local'")
         if context == 'global' and round_to: raise ValueError(f"round_to={round_to!r} is not allowed with context='global': use context='local'")
-        if granularity == 'filter' and x is not None: self.units = GroupUnits(model, x, include, exclude, **kwargs)
+        if granularity == 'filter' and groups and x is not None: self.units = GroupUnits(model, x, include, exclude, **kwargs)
         elif kwargs: raise ValueError(f"{', '.join(kwargs)} is not allowed here: it is an argument of coupled groups (granularity='filter' with an input x)")
-        else: self.units = LayerUnits(model, granularity, include, exclude)
+        else: self.units = LayerUnits(model, granularity, include, exclude, x)
         self.targets = self._targets(targets)
         self._check_nm(granularity, context)
         store_attr('granularity,context,min_keep,round_to')
