@@ -14,7 +14,7 @@ __all__ = ['NORMS', 'CRITERIA', 'large_final', 'squared_final', 'small_final', '
            'updating_magnitude_increase', 'updating_movement', 'normalize_scores', 'Criteria', 'register_criteria',
            'get_criteria']
 
-# %% ../nbs/02_criteria.ipynb #043b567e
+# %% ../nbs/02_criteria.ipynb #7b41c449
 _REDUCE = {'mean': lambda s,d: s.mean(d, keepdim=True), 'sum': lambda s,d: s.sum(d, keepdim=True),
            'max':  lambda s,d: s.amax(d, keepdim=True),  'l2':  lambda s,d: s.pow(2).sum(d, keepdim=True).sqrt()}
 NORMS = {'l1': lambda s: s.abs().sum(), 'l2': lambda s: s.pow(2).sum().sqrt(), 'max': lambda s: s.abs().amax(),
@@ -50,6 +50,7 @@ class Criteria:
             for m in layers: self.prev[m].copy_(m.weight.detach())
 
     def reset(self): self.init, self.prev = {}, {}
+    def sync(self, layers): "Before scoring, in distributed training: make the statistics the same on every process"
     def attach(self, layers): "Start watching `layers` during training (data-based criteria)"
     def detach(self): "Stop watching"
 

@@ -110,10 +110,11 @@ def check_removable(model:nn.Module, x, sparsity:float=0.5, **kwargs):
     except ValueError as e:
         raise ValueError(f"remove=True is not allowed for this model: a copy pruned at random could not lose its channels exactly. {e}") from None
 
-# %% ../nbs/06_removal.ipynb #151bacb9
+# %% ../nbs/06_removal.ipynb #b69dcc18
 def example_input(dls, n:int=2):
     "The first `n` samples of a batch of `dls`, to trace a model with: a tensor, or a tuple when the model takes several inputs"
-    xs = tuple(t[:n] for t in dls.one_batch()[:getattr(dls, 'n_inp', 1)])
+    dl = getattr(dls.train, 'dl', dls.train)   # under DistributedDL, the loader it wraps
+    xs = tuple(t[:n] for t in dl.one_batch()[:getattr(dls, 'n_inp', 1)])
     return xs[0] if len(xs) == 1 else xs
 
 @patch
