@@ -16,7 +16,7 @@ from .granularity import check_choice
 # %% auto #0
 __all__ = ['output_layers', 'trace_graph', 'Member', 'ChannelGroup', 'channel_groups', 'GroupUnits']
 
-# %% ../nbs/04_groups.ipynb #93baa611
+# %% ../nbs/04_groups.ipynb #835d9d3c
 def output_layers(dg:tp.DependencyGraph) -> list:
     "The layers whose outputs are the model's outputs (through no other prunable layer), found in the traced graph"
     todo, seen, res = [n for n in dg.module2node.values() if not n.outputs], set(), []
@@ -28,8 +28,13 @@ def output_layers(dg:tp.DependencyGraph) -> list:
         else: todo += list(n.inputs)
     return res
 
+_UNTRACEABLE = {'ShiftedWindowAttention': "swin's shifted-window attention", 'ShiftedWindowAttentionV2': "swin's shifted-window attention"}
+
 def trace_graph(model:nn.Module, x) -> tp.DependencyGraph:
     "Torch-Pruning's dependency graph of `model` for input `x` (every layer traced: ignoring is done per group)"
+    bad = [(n, _UNTRACEABLE[type(m).__name__]) for n,m in model.named_modules() if type(m).__name__ in _UNTRACEABLE]
+    if bad: raise ValueError(f"Torch-Pruning cannot group the channels around {bad[0][1]} (layer {bad[0][0]!r}): its grouping "
+                             "grows without bound (past 8 GB of memory for swin_t). Prune this model with groups=False or an unstructured granularity")
     was, frozen = model.training, [p for p in model.parameters() if not p.requires_grad]
     model.eval()
     for p in frozen: p.requires_grad_(True)   # a frozen layer makes no autograd node: it would be missing from the graph
