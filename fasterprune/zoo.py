@@ -61,7 +61,7 @@ def zoo_table(names=None, criteria=('random', 'large_final'), size:int=64, spars
     if 'max_diff' in df: df['exact'] = df.max_diff <= 1e-5
     return df
 
-# %% ../nbs/11_zoo.ipynb #03e83d00
+# %% ../nbs/11_zoo.ipynb #f0c1833b
 def _tvb(name, **kw):
     def f():
         import torchvision.models as tvm
@@ -80,7 +80,17 @@ _TV = ('alexnet densenet121 densenet161 densenet169 densenet201 efficientnet_b0 
        'deeplabv3_resnet101 deeplabv3_mobilenet_v3_large lraspp_mobilenet_v3_large squeezenet1_0 squeezenet1_1 vgg11 vgg13 '
        'vgg16 vgg19 vgg11_bn vgg13_bn vgg16_bn vgg19_bn vit_b_16 vit_b_32 vit_l_16 vit_l_32 vit_h_14 '
        'shufflenet_v2_x0_5 shufflenet_v2_x1_0 shufflenet_v2_x1_5 shufflenet_v2_x2_0 swin_t swin_s swin_b').split()
-TORCHVISION = {n: _tvb(n, **({'aux_logits': False, 'init_weights': False} if n in ('googlenet', 'inception_v3') else {})) for n in _TV}
+TORCHVISION = {n: _tvb(n, **({'aux_logits': False, 'init_weights': True} if n in ('googlenet', 'inception_v3') else {})) for n in _TV}
+
+def _kaiming(f):
+    "googlenet's own init (std 0.01) leaves features of 1e-11 at 64 px: its output would be the classifier's bias alone"
+    def g():
+        m = f()
+        for l in m.modules():
+            if isinstance(l, nn.Conv2d): nn.init.kaiming_normal_(l.weight)
+        return m
+    return g
+TORCHVISION['googlenet'] = _kaiming(TORCHVISION['googlenet'])
 
 def input_size(name:str) -> int:
     "The input size a torchvision model of the list is checked at"
