@@ -46,7 +46,7 @@ class _StateProbe:
         if isinstance(sp, Sparsifier): self.nbytes = sp.nbytes(); return   # ours counts all it keeps
         self.nbytes = sum(t.numel()*t.element_size() for n,t in learn.model.named_buffers() if n.split('.')[-1] in _STATE)
 
-# %% ../nbs/08_benchmark.ipynb #9a7fa91a
+# %% ../nbs/08_benchmark.ipynb #8b9cc32b
 def _fasterai_cb(granularity, sparsity=0.5):
     from fasterai.sparse.sparsify_callback import SparsifyCallback as FSparsify
     from fasterai.core.criteria import large_final as f_large_final
@@ -58,6 +58,7 @@ def _configs(granularities, with_fasterai):
     for g in granularities:
         cfgs[f'fasterprune {g}'] = lambda g=g: SparsifyCallback(0.5, g, 'local', large_final, agp)
         if with_fasterai: cfgs[f'fasterai {g}'] = lambda g=g: _fasterai_cb(g)
+    if 'filter' in granularities: cfgs['fasterprune filter taylor'] = lambda: SparsifyCallback(0.5, 'filter', 'local', 'taylor', agp)
     return cfgs
 
 def _memory(device) -> int:
