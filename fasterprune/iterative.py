@@ -21,7 +21,7 @@ from .report import _accuracy
 # %% auto #0
 __all__ = ['IterativePruning']
 
-# %% ../nbs/12_iterative.ipynb #380d5b69
+# %% ../nbs/12_iterative.ipynb #2dbd59a9
 class IterativePruning(Callback):
     "Every `n_batches`, prune the `max_to_prune` lowest-ranked channels across all groups, until a stop criterion"
     order = 40
@@ -48,16 +48,22 @@ class IterativePruning(Callback):
         get_criteria(criteria).check('filter')
         store_attr()
 
-    def before_fit(self):
+    def after_create(self): self._setup()   # in `Learner(cbs=...)`: the masks exist before `learn.load`
+    def _setup(self):
         self.sample = example_input(self.dls)
         self.sp = Sparsifier(self.model, 1.0, 'filter', 'global', self.criteria, exclude=self.exclude, x=self.sample)
         if self.remove: check_removable(self.model, self.sample, exclude=self.exclude)
+
+    def before_fit(self):
+        if getattr(self, 'sp', None) is None or not any(m is next(iter(self.sp.layers.values())) for m in self.model.modules()): self._setup()
+        self.sp.attach(); self.sp.refresh(); self.sp.apply()
         self.n_total = sum(self.sp.units.unit_mask(k).numel() for k in self.sp.units.keys)
         self.n_free = self.n_total - len(self.sp.units.keys)*self.sp.min_keep
         if self.max_to_prune > self.n_free:
             raise ValueError(f"max_to_prune={self.max_to_prune} is more than the {self.n_free} channels that can be pruned")
-        self.params0, self.macs0 = self._size(self.model)
-        self.n_pruned, self.iter_, self.count = 0, 0, 0
+        self.params0, self.macs0 = self._size(self.model)   # of the model this fit starts with
+        pruned = self.n_total - sum(int(self.sp.units.unit_mask(k).sum()) for k in self.sp.units.keys)   # from a checkpoint
+        self.n_pruned, self.iter_, self.count = pruned, 0, 0
         self.losses, self.accs, self.n_units, self.params, self.macs = [], [], [self.n_total], [1.], [1.]
         if self.validate: self.accs.append(self._acc())
         end_after_others(self)
@@ -73,6 +79,7 @@ class IterativePruning(Callback):
     def _end(self, learn):
         "After every other callback's `after_fit`: make the weights what the masks say, remove the masks, then the pruned channels"
         self.sp.refresh(); self.sp.apply(); self.sp.detach()
+        self.sp = None
         self.losses = [float(l) for l in self.losses]
         if self.remove: learn.remove_pruned(self.exclude)
 
