@@ -37,7 +37,7 @@ test: venv data
 	$(BIN)/nbdev_export
 	@if [ -n "$$(git status --porcelain -- fasterprune)" ]; then git status --porcelain -- fasterprune; echo "library not in sync with nbs/: run nbdev_export and commit"; exit 1; fi
 	@set -o pipefail; $(BIN)/nbdev_test --do_print --timing $(TEST_ARGS) 2>&1 | tee .test.log; rc=$$?; \
-	  n=$$(grep -c '^Starting ' .test.log); \
+	  n=$$(grep -o 'Starting [^ ]*\.ipynb' .test.log | wc -l); \
 	  f=$$(sed -n '/Failed On The Following Notebooks/,$$p' .test.log | grep -c '\.ipynb$$'); \
 	  echo "$$((n-f)) passed, $$f failed"; exit $$rc
 
