@@ -18,7 +18,7 @@ import warnings
 # %% auto #0
 __all__ = ['end_after_others', 'SparsifyCallback', 'no_host_sync']
 
-# %% ../nbs/07_callback.ipynb #ef05aa7a
+# %% ../nbs/07_callback.ipynb #529061df
 class _AtEnd(Callback):
     "Calls `owner._end(learn)` after every other callback's `after_fit` (where SaveModelCallback loads its best checkpoint), then leaves"
     order = 1000
@@ -69,7 +69,7 @@ class SparsifyCallback(Callback):
     def before_fit(self):
         if self.lth and self.rewind_epoch >= self.n_epoch:
             raise ValueError(f"rewind_epoch={self.rewind_epoch} is not allowed in a fit of {self.n_epoch} epochs: use an epoch < {self.n_epoch}")
-        if self.sparsifier is None or not self._owns(self.learn.model): self._setup()
+        if self.sparsifier is None or not self.sparsifier.owns(self.learn.model): self._setup()
         self.sparsifier.attach(); self.sparsifier.refresh(); self.sparsifier.apply()
         self.last, self.ticket, self.reached = -self.every, None, None
         old = getattr(self, 'metric', None)   # left by a fit that was interrupted (KeyboardInterrupt runs no after_fit)
@@ -119,7 +119,6 @@ class SparsifyCallback(Callback):
                                      x=x, groups=self.groups, **kw)
         if self.remove: check_removable(self.learn.model, x, self.sparsity, context=self.context, **kw)
 
-    def _owns(self, model): return any(m is next(iter(self.sparsifier.layers.values())) for m in model.modules())
     def _sparsity(self) -> float: return float(self.sparsifier.sparsity())
 
     @torch.no_grad()

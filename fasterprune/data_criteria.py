@@ -11,10 +11,10 @@ from .granularity import out_axis
 from .criteria import Criteria, register_criteria, normalize_scores
 
 # %% auto #0
-__all__ = ['taylor', 'apoz', 'mean_activation', 'taylor_weight', 'bn_scale', 'fpgm', 'kmeans', 'DataCriteria', 'WeightTaylor',
-           'BNSlimming', 'LayerCriteria']
+__all__ = ['taylor', 'apoz', 'mean_activation', 'taylor_weight', 'bn_scale', 'fpgm', 'kmeans', 'is_distributed', 'DataCriteria',
+           'WeightTaylor', 'BNSlimming', 'LayerCriteria']
 
-# %% ../nbs/02b_data_criteria.ipynb #20bead2d
+# %% ../nbs/02b_data_criteria.ipynb #48f7c3c4
 def _chan_mean(t):
     "Mean over every axis but the channel axis (1), e.g. batch and space"
     return t.mean([d for d in range(t.dim()) if d != 1]) if t.dim() > 1 else t
@@ -32,6 +32,10 @@ def _per_filter(c:Criteria, m:nn.Module, s:torch.Tensor, ax:int) -> torch.Tensor
     shape = [1]*m.weight.dim(); shape[ax if m.weight.dim() > 1 else 0] = -1
     return normalize_scores(s.view(shape), c.normalize)
 
+def is_distributed() -> bool:
+    "True in a process group of several processes (distributed training)"
+    return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
+
 class _Accumulates:
     "Per-layer sums of a statistic over the training batches since the last pruning step, kept on the device"
     def _start(self): self.hooks, self.acc, self.n = [], {}, {}
@@ -46,7 +50,7 @@ class _Accumulates:
     def update(self, layers): self.acc, self.n = {}, {}
     def sync(self, layers):
         "Sum the statistics of every process (distributed training), so that every process ranks alike"
-        if not (dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1): return
+        if not is_distributed(): return
         for m in layers:   # the same layers, in the same order, on every process
             if m not in self.acc: continue
             dist.all_reduce(self.acc[m])

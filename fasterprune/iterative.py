@@ -21,7 +21,7 @@ from .report import _accuracy
 # %% auto #0
 __all__ = ['IterativePruning']
 
-# %% ../nbs/12_iterative.ipynb #2dbd59a9
+# %% ../nbs/12_iterative.ipynb #7f4015d1
 class IterativePruning(Callback):
     "Every `n_batches`, prune the `max_to_prune` lowest-ranked channels across all groups, until a stop criterion"
     order = 40
@@ -55,7 +55,7 @@ class IterativePruning(Callback):
         if self.remove: check_removable(self.model, self.sample, exclude=self.exclude)
 
     def before_fit(self):
-        if getattr(self, 'sp', None) is None or not any(m is next(iter(self.sp.layers.values())) for m in self.model.modules()): self._setup()
+        if getattr(self, 'sp', None) is None or not self.sp.owns(self.model): self._setup()
         self.sp.attach(); self.sp.refresh(); self.sp.apply()
         self.n_total = sum(self.sp.units.unit_mask(k).numel() for k in self.sp.units.keys)
         self.n_free = self.n_total - len(self.sp.units.keys)*self.sp.min_keep
