@@ -6,7 +6,7 @@ BIN   := $(VENV)/bin
 PY    := $(BIN)/python
 FMNIST := /usr/share/datasets/fashion-mnist
 
-.PHONY: demo test data venv readme bench export clean-nbs docs-proc
+.PHONY: demo test data venv readme bench export clean-nbs docs serve-docs docs-check chromium
 
 $(BIN)/activate:
 	python3 -m venv $(VENV)
@@ -30,12 +30,33 @@ demo: venv data
 bench: venv data
 	$(BIN)/fasterprune_bench
 
-# What nbdev's own CI checks: notebooks clean, library in sync, then the notebooks' tests.
-test: venv data
+# Debian's Chromium for the docs' browser test, when missing and running as root (elsewhere: CHROMIUM or a Chrome on the PATH).
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && [ -z "$$CHROMIUM" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium for the docs check"; \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; fi
+
+# The docs site, offline, into _docs/: nbdev's processed notebooks rendered by mkdocs-material + mkdocs-jupyter.
+docs: venv
+	$(PY) tools/docs.py
+
+# The site on http://127.0.0.1:8000, with mkdocs' own server (rebuilds when _proc/docs or mkdocs.yml change).
+serve-docs: docs
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve -f _proc/mkdocs.yml -a 127.0.0.1:8000
+
+# Every page of _docs/ in a headless Chromium: loads, no console error, links, anchors, images, API entries, search.
+docs-check: venv chromium
+	$(PY) tools/check_docs.py
+
+# What nbdev's own CI checks: notebooks clean, library in sync, then the notebooks' tests; before them the docs
+# site is built and checked in a browser (a failure stops make, so the last line stays nbdev_test's count).
+test: venv data chromium
 	$(BIN)/nbdev_clean
 	@if [ -n "$$(git status --porcelain -- nbs)" ]; then git status --porcelain -- nbs; echo "notebooks not clean: run nbdev_clean and commit"; exit 1; fi
 	$(BIN)/nbdev_export
 	@if [ -n "$$(git status --porcelain -- fasterprune)" ]; then git status --porcelain -- fasterprune; echo "library not in sync with nbs/: run nbdev_export and commit"; exit 1; fi
+	$(PY) tools/docs.py
+	$(PY) tools/check_docs.py
 	@set -o pipefail; $(BIN)/nbdev_test --do_print --timing $(TEST_ARGS) 2>&1 | tee .test.log; rc=$$?; \
 	  n=$$(grep -o 'Starting [^ ]*\.ipynb' .test.log | wc -l); \
 	  f=$$(sed -n '/Failed On The Following Notebooks/,$$p' .test.log | grep -c '\.ipynb$$'); \
