@@ -40,7 +40,7 @@ chromium:
 docs: venv
 	$(PY) tools/docs.py
 
-# The site on http://127.0.0.1:8000, with mkdocs' own server (rebuilds when _proc/docs or mkdocs.yml change).
+# The site on http://127.0.0.1:8000/fasterprune/ (the published path), with mkdocs' own server (rebuilds when _proc/docs or mkdocs.yml change).
 serve-docs: docs
 	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve -f _proc/mkdocs.yml -a 127.0.0.1:8000
 
