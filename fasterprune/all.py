@@ -5,16 +5,18 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/10_all.ipynb #cc63a086
-from . import data, granularity, criteria, schedule, groups, sparsifier, removal, callback, report
+# %% ../nbs/10_all.ipynb #f7cc02b8
+from . import data, granularity, criteria, schedule, groups, macs, sparsifier, removal, callback, distill, report
 from .data import *
 from .granularity import *
 from .criteria import *
 from .schedule import *
 from .groups import *
+from .macs import *
 from .sparsifier import *
 from .removal import *
 from .callback import *
+from .distill import *
 from .report import *
 from . import data_criteria as _data_criteria, iterative as _iterative, oracle as _oracle, dcp as _dcp
 from .data_criteria import *
@@ -27,7 +29,7 @@ from fastai.losses import CrossEntropyLossFlat
 from fastai.metrics import accuracy
 from fastai.callback.schedule import fit_one_cycle, fine_tune
 
-# %% ../nbs/10_all.ipynb #eb225f30
-__all__ = [n for mod in (data, granularity, criteria, schedule, groups, sparsifier, removal, callback, report,
+# %% ../nbs/10_all.ipynb #6d77e7fe
+__all__ = [n for mod in (data, granularity, criteria, schedule, groups, macs, sparsifier, removal, callback, distill, report,
                          _data_criteria, _iterative, _oracle, _dcp) for n in mod.__all__]
 __all__ += ['demo_model', 'Learner', 'CrossEntropyLossFlat', 'accuracy']

@@ -9,8 +9,8 @@ import torch, torch.nn as nn
 
 # %% auto #0
 __all__ = ['LAYER_ROLES', 'GRANULARITIES', 'register_layer', 'layer_roles', 'prunable_types', 'out_axis', 'check_choice',
-           'check_int', 'find_modules', 'check_types', 'register_granularity', 'Granularity', 'granularity_names',
-           'check_granularity', 'get_granularity']
+           'check_int', 'find_modules', 'run_model', 'check_types', 'register_granularity', 'Granularity',
+           'granularity_names', 'check_granularity', 'get_granularity']
 
 # %% ../nbs/01_granularity.ipynb #ade62beb
 LAYER_ROLES = {}
@@ -28,7 +28,7 @@ for _n, _c in enumerate((nn.Conv1d, nn.Conv2d, nn.Conv3d), 1): register_layer(_c
 for _n, _c in enumerate((nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d), 1): register_layer(_c, ('in','out') + ('k',)*_n)
 register_layer(nn.Linear, ('out', 'in'))
 
-# %% ../nbs/01_granularity.ipynb #93be1c7d
+# %% ../nbs/01_granularity.ipynb #18265497
 def layer_roles(m) -> tuple|None:
     "The axis roles of the weight of `m` (a module or a module class), or None when it is not a prunable kind"
     for cls in (m if isinstance(m, type) else type(m)).__mro__:
@@ -69,6 +69,10 @@ def find_modules(model:nn.Module, items, name:str='exclude') -> dict:
             hint = ' (to choose layer kinds, use include)' if isinstance(e, type) else ''
             raise ValueError(f"{name}={e!r} is not allowed: use names or modules of the model{hint}")
     return res
+
+def run_model(model:nn.Module, x):
+    "`model(x)`, or `model(*x)` when `x` is a tuple of inputs (a tabular model's, say)"
+    return model(*x) if isinstance(x, (tuple, list)) else model(x)
 
 def check_types(types, name:str='include') -> tuple:
     "`types` (a layer class or a list of them) as a tuple of prunable layer classes; an error naming `name` otherwise"

@@ -10,7 +10,8 @@ from fastcore.basics import patch
 from fastai.learner import Learner
 from .granularity import find_modules
 from .groups import trace_graph, channel_groups, ChannelGroup
-from .sparsifier import Sparsifier, run_model
+from .sparsifier import Sparsifier
+from .granularity import run_model
 
 # %% auto #0
 __all__ = ['remove_pruned', 'check_removable', 'example_input']
