@@ -18,7 +18,7 @@ import warnings
 # %% auto #0
 __all__ = ['end_after_others', 'SparsifyCallback', 'no_host_sync']
 
-# %% ../nbs/07_callback.ipynb #d6344c57
+# %% ../nbs/07_callback.ipynb #964de9f2
 class _AtEnd(Callback):
     "Calls `owner._end(learn)` after every other callback's `after_fit` (where SaveModelCallback loads its best checkpoint), then leaves"
     order = 1000
@@ -38,9 +38,9 @@ class SparsifyCallback(Callback):
     order = 40   # before the Recorder (50), which reads the metric names in `before_fit`
     def __init__(self, sparsity=None,          # target: a fraction in [0, 1] (default 0.5), or a dict of layer names to fractions
                  granularity:str='weight',     # unit of pruning: 'weight', 'filter', 'channel', 'kernel', '2:4', ...
-                 context:str=None,             # 'local': each layer to the target; 'global': one ranking across layers (default: global with `target_macs`, else local)
+                 context:str='local',          # 'local': each layer to the target; 'global': one ranking across layers
                  criteria=None,                # a `Criteria` or its name: what to keep (default: large_final)
-                 schedule=agp,                 # a `Schedule`, its name or f(start, end, pos): how much when
+                 schedule=None,                # a `Schedule`, its name or f(start, end, pos): how much when (default: agp; with `target_macs`, agp ending at 70% of the fit)
                  every:int=16,                 # recompute masks at most every `every` batches (and at the end point)
                  lth:bool=False,               # lottery ticket: rewind surviving weights at each pruning step
                  rewind_epoch:int=0,           # epoch whose starting weights are the ticket
@@ -55,8 +55,8 @@ class SparsifyCallback(Callback):
         for a, v in (('remove', remove), ('target_macs', target_macs)):
             if v not in (None, False) and not (granularity == 'filter' and groups):
                 raise ValueError(f"{a}={v!r} is not allowed with granularity={granularity!r}: it needs granularity='filter' (with groups=True)")
-        if context is None: context = 'local' if target_macs is None else 'global'
         if criteria is None: criteria = large_final
+        if schedule is None: schedule = agp if target_macs is None else agp(end_pct=0.7)   # the last 30% recovers
         check_granularity(granularity, include if include is not None else ())   # each pruned layer's kind is checked with the model
         check_choice('context', context, ('local', 'global'))
         if isinstance(sparsity, dict) and context == 'global': raise ValueError("context='global' is not allowed with per-layer targets: use context='local'")

@@ -29,7 +29,7 @@ def layer_macs(model:nn.Module, x) -> dict:
         model.train(was)
     return res
 
-# %% ../nbs/04b_macs.ipynb #f215b160
+# %% ../nbs/04b_macs.ipynb #b162a109
 class MacsModel:
     "The MACs of the conv and linear layers of a model whose channel groups `units` are masked, and what each unit costs"
     def __init__(self, model:nn.Module, x, units):
@@ -66,14 +66,6 @@ class MacsModel:
         "Fraction of the dense MACs left with the unit masks `masks` (a tensor, on the masks' device)"
         f = 1 - self.cover @ (1 - self._flat(masks))   # kept fraction of every axis
         return (self.dense * f[self.io] * f[self.ii]).sum() / self.total
-
-    def unit_costs(self, masks:dict) -> dict:
-        "MACs each unit saves, with the other units as `masks` says (first order), by group"
-        f = 1 - self.cover @ (1 - self._flat(masks))
-        d = torch.zeros_like(f)
-        d.index_add_(0, self.io, self.dense * f[self.ii]); d.index_add_(0, self.ii, self.dense * f[self.io])
-        c = (self.cover[:-1] * d[:-1, None]).sum(0)
-        return {k: c[self.offsets[k]:self.offsets[k]+masks[k].numel()].view_as(masks[k]) for k in self.keys}
 
     def select(self, masks:dict, keys:dict, goal:float) -> dict:
         "Masks pruning the units in the order of `keys` (lowest first) until the kept MACs fraction is at most `goal`"

@@ -234,7 +234,7 @@ def detach(self:Sparsifier):
     self._active = set()
     self._expand()
 
-# %% ../nbs/05_sparsifier.ipynb #c721bee7
+# %% ../nbs/05_sparsifier.ipynb #a724cbac
 @patch
 def scores(self:Sparsifier, key) -> torch.Tensor:
     "The criterion's score of every unit of layer or group `key`, shaped as its mask"
@@ -268,15 +268,12 @@ def _global(self:Sparsifier, ks, ss, frac):
 
 @patch
 def _to_macs(self:Sparsifier, ks, ss, frac):
-    "Masks that bring the MACs to `frac` of the way to `target_macs`: global by score per MAC saved, or local by rank in the group"
+    "Masks that bring the MACs `frac` of the way to `target_macs`: the lowest scores of all groups (global), or the same fraction of every group (local)"
     masks = {k: self.units.unit_mask(k) for k in ks}
-    cost = self.cost.to(ss[0].device)
-    if self.context == 'global':
-        cs = cost.unit_costs(masks)
-        keys = {k: s / cs[k].clamp_min(1e-12) for k,s in zip(ks, ss)}
-    else: keys = {k: (s.argsort().argsort() + 1).float() / s.numel() for k,s in zip(ks, ss)}   # the same fraction of every group
+    if self.context == 'global': keys = dict(zip(ks, ss))
+    else: keys = {k: (s.argsort().argsort() + 1).float() / s.numel() for k,s in zip(ks, ss)}   # rank in the group, as a fraction
     for k,s in zip(ks, ss): keys[k][torch.topk(s, min(self.min_keep, s.numel())).indices] = math.inf
-    return cost.select(masks, keys, 1 - frac*(1 - self.target_macs))
+    return self.cost.to(ss[0].device).select(masks, keys, 1 - frac*(1 - self.target_macs))
 
 @patch
 @torch.no_grad()
