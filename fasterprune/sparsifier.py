@@ -15,7 +15,8 @@ from .groups import GroupUnits
 from .macs import MacsModel
 
 # %% auto #0
-__all__ = ['prunable_layers', 'check_sparsity', 'check_targets', 'n_to_prune', 'keep_global', 'LayerUnits', 'Sparsifier']
+__all__ = ['prunable_layers', 'check_sparsity', 'default_context', 'check_targets', 'n_to_prune', 'keep_global', 'LayerUnits',
+           'Sparsifier']
 
 # %% ../nbs/05_sparsifier.ipynb #4152bc73
 @torch.no_grad()
@@ -61,21 +62,41 @@ def check_sparsity(sparsity, name='sparsity'):
     if not 0 <= sparsity <= 1: raise ValueError(f"{name}={sparsity!r} is not allowed: use a fraction in [0, 1]")
     return float(sparsity)
 
-# %% ../nbs/05_sparsifier.ipynb #9782c4c2
-def check_targets(sparsity, target_macs):
+# %% ../nbs/05_sparsifier.ipynb #7778aa82
+def default_context(context, target_macs):
+    "`context` checked; when None, 'global' with a MACs target (it measured best, see the benchmark), else 'local'"
+    if context is None: return 'local' if target_macs is None else 'global'
+    check_choice('context', context, ('local', 'global'))
+    return context
+
+def check_targets(sparsity, target_macs, round_to=None):
     "The `sparsity` targets (0.5 by default), or all 1 when pruning to `target_macs` (a fraction in (0, 1] of the MACs)"
     if target_macs is None: return check_sparsity(0.5 if sparsity is None else sparsity)
     if sparsity is not None: raise ValueError(f"sparsity={sparsity!r} is not allowed with target_macs={target_macs!r}: give one target")
+    if round_to: raise ValueError(f"round_to={round_to!r} is not allowed with target_macs: the target sets the channels kept")
     if isinstance(target_macs, dict) or check_sparsity(target_macs, 'target_macs') == 0:
         raise ValueError(f"target_macs={target_macs!r} is not allowed: use the fraction of the model's MACs to keep, in (0, 1]")
     return 1.
 
-# %% ../nbs/05_sparsifier.ipynb #83061ea9
+# %% ../nbs/05_sparsifier.ipynb #ae624cbd
+def _kth_lowest(f:torch.Tensor, n:int, m:int=2**14) -> torch.Tensor:
+    "The `n`-th lowest value of the flat `f`: `kthvalue`, or on the CPU for a large `f` `kthvalue` of the narrow band a sample brackets it in"
+    N = f.numel()
+    if f.device.type != 'cpu' or N < 16*m: return f.kthvalue(n).values
+    q = n / N
+    s = f[torch.randint(N, (m,), generator=torch.Generator().manual_seed(0))].sort().values
+    d = 6*math.sqrt(m*q*(1 - q)) + 2   # six standard deviations of the sample's rank of the n-th value
+    lo, hi = s[max(0, math.floor(q*m - d))], s[min(m - 1, math.ceil(q*m + d))]
+    below = int((f < lo).sum())         # a host read: free on the CPU
+    band = f[(f >= lo) & (f <= hi)]
+    if below < n <= below + band.numel(): return band.kthvalue(n - below).values
+    return f.kthvalue(n).values         # the sample missed it (about once in a billion)
+
 def _keep_lowest(s:torch.Tensor, n:int) -> torch.Tensor:
     "Bool mask shaped as `s`: False for exactly the `n` lowest scores (ties broken by position)"
     if n <= 0: return torch.ones_like(s, dtype=torch.bool)
     f = s.reshape(-1)
-    thr = f.kthvalue(n).values
+    thr = _kth_lowest(f, n)
     below, ties = f < thr, f == thr
     return ~(below | (ties & (ties.cumsum(0) <= n - below.sum()))).view_as(s)
 
@@ -139,13 +160,13 @@ class LayerUnits:
         if self.grans[k].covers_out and getattr(m, 'bias', None) is not None: ps.append((m.bias, mk.reshape(-1)))
         return ps
 
-# %% ../nbs/05_sparsifier.ipynb #89d8cf01
+# %% ../nbs/05_sparsifier.ipynb #81de348c
 class Sparsifier:
     "Turn scores and a target into masks over the units of `model`'s layers or coupled channel groups, and apply them"
     def __init__(self, model:nn.Module,
                  sparsity=None,            # target: a fraction (default 0.5), or a dict of layer names to fractions
                  granularity:str='weight', # see `fasterprune.granularity`
-                 context:str='local',      # 'local': each layer (group) to the target; 'global': one ranking across all
+                 context:str=None,         # 'local': each layer (group) to the target; 'global': one ranking across all (default: 'global' with `target_macs`, else 'local')
                  criteria=large_final,     # a `Criteria` or its registered name
                  include=None,             # layer kinds to prune (default: every registered kind)
                  exclude=None,             # names or modules to leave alone (default: the output layer)
@@ -155,8 +176,8 @@ class Sparsifier:
                  groups:bool=True,         # with granularity='filter' and `x`: coupled channel groups (False: each layer's filters)
                  target_macs:float=None,   # instead of `sparsity`: the fraction of the conv and linear MACs to keep (coupled groups)
                  **kwargs):                # `GroupUnits`' `reduce` and `normalize`
-        targets = check_targets(sparsity, target_macs)
-        check_choice('context', context, ('local', 'global'))
+        targets = check_targets(sparsity, target_macs, round_to)
+        context = default_context(context, target_macs)
         check_int(min_keep, 'min_keep', 1)
         if round_to is not None: check_int(round_to, 'round_to', 1)
         check_granularity(granularity, include if include is not None else ())   # each pruned layer's kind is checked with the model
@@ -203,7 +224,6 @@ class Sparsifier:
         if self.target_macs is None: return MacsModel(model, x, self.units) if isinstance(self.units, GroupUnits) else None
         if not isinstance(self.units, GroupUnits):
             raise ValueError(f"target_macs={self.target_macs!r} is not allowed here: a MACs target needs coupled channel groups (granularity='filter' with an input x and groups=True)")
-        if self.round_to: raise ValueError(f"round_to={self.round_to!r} is not allowed with target_macs: the target sets the channels kept")
         return MacsModel(model, x, self.units)
 
     def _check_nm(self, granularity, context):
@@ -234,7 +254,7 @@ def detach(self:Sparsifier):
     self._active = set()
     self._expand()
 
-# %% ../nbs/05_sparsifier.ipynb #a724cbac
+# %% ../nbs/05_sparsifier.ipynb #bda15574
 @patch
 def scores(self:Sparsifier, key) -> torch.Tensor:
     "The criterion's score of every unit of layer or group `key`, shaped as its mask"
@@ -272,7 +292,9 @@ def _to_macs(self:Sparsifier, ks, ss, frac):
     masks = {k: self.units.unit_mask(k) for k in ks}
     if self.context == 'global': keys = dict(zip(ks, ss))
     else: keys = {k: (s.argsort().argsort() + 1).float() / s.numel() for k,s in zip(ks, ss)}   # rank in the group, as a fraction
-    for k,s in zip(ks, ss): keys[k][torch.topk(s, min(self.min_keep, s.numel())).indices] = math.inf
+    for k,s in zip(ks, ss):
+        n = self.min_keep if self.context == 'local' else max(self.min_keep, math.ceil(self.target_macs*s.numel()))   # global: no group below the MACs fraction
+        keys[k][torch.topk(s, min(n, s.numel())).indices] = math.inf
     return self.cost.to(ss[0].device).select(masks, keys, 1 - frac*(1 - self.target_macs))
 
 @patch
