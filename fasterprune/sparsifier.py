@@ -62,7 +62,7 @@ def check_sparsity(sparsity, name='sparsity'):
     if not 0 <= sparsity <= 1: raise ValueError(f"{name}={sparsity!r} is not allowed: use a fraction in [0, 1]")
     return float(sparsity)
 
-# %% ../nbs/05_sparsifier.ipynb #7778aa82
+# %% ../nbs/05_sparsifier.ipynb #1739a397
 def default_context(context, target_macs):
     "`context` checked; when None, 'global' with a MACs target (it measured best, see the benchmark), else 'local'"
     if context is None: return 'local' if target_macs is None else 'global'
@@ -78,7 +78,7 @@ def check_targets(sparsity, target_macs, round_to=None):
         raise ValueError(f"target_macs={target_macs!r} is not allowed: use the fraction of the model's MACs to keep, in (0, 1]")
     return 1.
 
-# %% ../nbs/05_sparsifier.ipynb #ae624cbd
+# %% ../nbs/05_sparsifier.ipynb #92ccc22d
 def _kth_lowest(f:torch.Tensor, n:int, m:int=2**14) -> torch.Tensor:
     "The `n`-th lowest value of the flat `f`: `kthvalue`, or on the CPU for a large `f` `kthvalue` of the narrow band a sample brackets it in"
     N = f.numel()
@@ -160,7 +160,7 @@ class LayerUnits:
         if self.grans[k].covers_out and getattr(m, 'bias', None) is not None: ps.append((m.bias, mk.reshape(-1)))
         return ps
 
-# %% ../nbs/05_sparsifier.ipynb #81de348c
+# %% ../nbs/05_sparsifier.ipynb #9981fcc3
 class Sparsifier:
     "Turn scores and a target into masks over the units of `model`'s layers or coupled channel groups, and apply them"
     def __init__(self, model:nn.Module,
@@ -254,7 +254,7 @@ def detach(self:Sparsifier):
     self._active = set()
     self._expand()
 
-# %% ../nbs/05_sparsifier.ipynb #bda15574
+# %% ../nbs/05_sparsifier.ipynb #cb9159bf
 @patch
 def scores(self:Sparsifier, key) -> torch.Tensor:
     "The criterion's score of every unit of layer or group `key`, shaped as its mask"
