@@ -188,7 +188,7 @@ def effective_macs(model:nn.Module, x) -> float:
         masks[k] = alive[:-1].view(g.blocks, -1).any(0)
     return float(mm.kept(masks)) * mm.total
 
-# %% ../nbs/08_benchmark.ipynb #eb3463de
+# %% ../nbs/08_benchmark.ipynb #90f8a8b8
 def _fa_prune(frac, x):
     from fasterai.prune.prune_callback import PruneCallback
     from fasterai.core.criteria import large_final as f_large_final
@@ -209,17 +209,18 @@ def _tp_fit(learn, epochs, lr, frac):
 def _acc_rows(level, teacher, with_fa, with_tp) -> dict:
     "name -> f(learn, epochs, lr) for one compression `level` (times fewer MACs)"
     s, t = 1 - level**-0.5, 1/level
+    fit = lambda *mks: (lambda l, e, lr: l.fit_one_cycle(e, lr, cbs=[mk(l) for mk in mks]))   # callbacks made per fit
+    macs = lambda **kw: (lambda l: SparsifyCallback(granularity='filter', target_macs=t, remove=True, **kw))
     rows = {}
     if with_fa:
-        rows['fasterai SparsifyCallback'] = lambda l, e, lr: l.fit_one_cycle(e, lr, cbs=_fasterai_cb('filter', s))
-        rows['fasterai PruneCallback'] = lambda l, e, lr: l.fit_one_cycle(e, lr, cbs=_fa_prune(s, example_input(l.dls)))
+        rows['fasterai SparsifyCallback'] = fit(lambda l: _fasterai_cb('filter', s))
+        rows['fasterai PruneCallback'] = fit(lambda l: _fa_prune(s, example_input(l.dls)))
     if with_tp: rows['Torch-Pruning MetaPruner'] = lambda l, e, lr: _tp_fit(l, e, lr, s)
-    rows['fasterprune sparsity'] = lambda l, e, lr: l.fit_one_cycle(e, lr, cbs=SparsifyCallback(s, 'filter', 'local', remove=True))
-    rows['fasterprune target_macs'] = lambda l, e, lr: l.fit_one_cycle(e, lr, cbs=SparsifyCallback(granularity='filter', target_macs=t, remove=True))
-    rows['fasterprune target_macs local'] = lambda l, e, lr: l.fit_one_cycle(e, lr, cbs=SparsifyCallback(granularity='filter', context='local', target_macs=t, remove=True))
-    rows['fasterprune target_macs taylor'] = lambda l, e, lr: l.fit_one_cycle(e, lr, cbs=SparsifyCallback(granularity='filter', criteria='taylor', target_macs=t, remove=True))
-    rows['fasterprune target_macs + KD'] = lambda l, e, lr: l.fit_one_cycle(
-        e, lr, cbs=[SparsifyCallback(granularity='filter', target_macs=t, remove=True), KnowledgeDistillation(teacher)])
+    rows['fasterprune sparsity'] = fit(lambda l: SparsifyCallback(s, 'filter', 'local', remove=True))
+    rows['fasterprune target_macs'] = fit(macs())
+    rows['fasterprune target_macs local'] = fit(macs(context='local'))
+    rows['fasterprune target_macs taylor'] = fit(macs(criteria='taylor'))
+    rows['fasterprune target_macs + KD'] = fit(macs(), lambda l: KnowledgeDistillation(teacher))
     return rows
 
 def _measure(learn, x, xb) -> dict:

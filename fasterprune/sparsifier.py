@@ -160,7 +160,7 @@ class LayerUnits:
         if self.grans[k].covers_out and getattr(m, 'bias', None) is not None: ps.append((m.bias, mk.reshape(-1)))
         return ps
 
-# %% ../nbs/05_sparsifier.ipynb #9981fcc3
+# %% ../nbs/05_sparsifier.ipynb #e5d76998
 class Sparsifier:
     "Turn scores and a target into masks over the units of `model`'s layers or coupled channel groups, and apply them"
     def __init__(self, model:nn.Module,
@@ -221,10 +221,10 @@ class Sparsifier:
 
     def _cost(self, model, x):
         "What each unit costs in MACs (coupled groups); an error if `target_macs` cannot be met here"
-        if self.target_macs is None: return MacsModel(model, x, self.units) if isinstance(self.units, GroupUnits) else None
-        if not isinstance(self.units, GroupUnits):
+        groups = isinstance(self.units, GroupUnits)
+        if self.target_macs is not None and not groups:
             raise ValueError(f"target_macs={self.target_macs!r} is not allowed here: a MACs target needs coupled channel groups (granularity='filter' with an input x and groups=True)")
-        return MacsModel(model, x, self.units)
+        return MacsModel(model, x, self.units) if groups else None
 
     def _check_nm(self, granularity, context):
         if not self.units.nm: return
