@@ -188,7 +188,7 @@ def effective_macs(model:nn.Module, x) -> float:
         masks[k] = alive[:-1].view(g.blocks, -1).any(0)
     return float(mm.kept(masks)) * mm.total
 
-# %% ../nbs/08_benchmark.ipynb #90f8a8b8
+# %% ../nbs/08_benchmark.ipynb #54a29670
 def _fa_prune(frac, x):
     from fasterai.prune.prune_callback import PruneCallback
     from fasterai.core.criteria import large_final as f_large_final

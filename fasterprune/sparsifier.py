@@ -160,7 +160,7 @@ class LayerUnits:
         if self.grans[k].covers_out and getattr(m, 'bias', None) is not None: ps.append((m.bias, mk.reshape(-1)))
         return ps
 
-# %% ../nbs/05_sparsifier.ipynb #e5d76998
+# %% ../nbs/05_sparsifier.ipynb #bfd16f51
 class Sparsifier:
     "Turn scores and a target into masks over the units of `model`'s layers or coupled channel groups, and apply them"
     def __init__(self, model:nn.Module,
