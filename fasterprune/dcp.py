@@ -78,7 +78,7 @@ def channel_grad_norms(mb, grad:torch.Tensor, n:int) -> torch.Tensor:
     sq = grad.pow(2).movedim(mb.axis, 0).reshape(grad.shape[mb.axis], -1).sum(1)
     return torch.zeros(n+1, device=grad.device).index_add_(0, mb.root_of, sq)[:-1].sqrt()
 
-# %% ../nbs/14_dcp.ipynb #9f8a5765
+# %% ../nbs/14_dcp.ipynb #13f217db
 class DCP:
     "Discrimination-aware channel pruning of a `Learner`'s model (Zhuang et al., 2018)"
     def __init__(self, prune_ratio:float=0.5, # fraction of the input channels each pruned layer loses
@@ -90,7 +90,7 @@ class DCP:
                  lam:float=1.,              # weight of the discrimination loss next to the reconstruction loss
                  criteria=None,             # None: DCP's gradient norms; else a criterion ranking the channels instead
                  exclude=None,              # modules whose output channels stay (the output layer always does)
-                 remove:bool=True):         # remove the pruned channels at the end and rebuild the optimizer
+                 remove:bool=True):         # remove the pruned channels at the end
         if not (isinstance(prune_ratio, (int, float)) and 0 < prune_ratio < 1):
             raise ValueError(f"prune_ratio={prune_ratio!r} is not allowed: use a fraction in (0, 1)")
         for k, lo in (('n_stages', 0), ('iters_block', 0), ('iters_layer', 0), ('n_per_step', 1)):
