@@ -229,8 +229,8 @@ def _acc_rows(level, teacher, with_fa) -> dict:
     return rows
 
 ACC_ROWS = ('narrow dense', 'fasterai SparsifyCallback', 'fasterai PruneCallback', 'Torch-Pruning MetaPruner',
-            'fasterprune target_macs', 'fasterprune target_macs local', 'fasterprune target_macs + KD')   # run by default (besides dense)
-ACC_EXTRA = ('Torch-Pruning GroupNormPruner', 'fasterprune sparsity', 'fasterprune target_macs taylor')   # on request: `rows=`
+            'fasterprune target_macs', 'fasterprune target_macs local')   # run by default (besides dense)
+ACC_EXTRA = ('Torch-Pruning GroupNormPruner', 'fasterprune sparsity', 'fasterprune target_macs taylor', 'fasterprune target_macs + KD')   # on request: `rows=`
 
 def _measure(learn, x, xb, valid) -> dict:
     m = learn.model
@@ -242,7 +242,7 @@ def _measure(learn, x, xb, valid) -> dict:
 
 def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
                    seeds=(0, 1, 2),   # one fit of every row per seed (data subset, order and weights)
-                   n_train:int=8000, n_valid:int=2000, epochs:int=4, bs:int=128, lr:float=3e-3,
+                   n_train:int=6000, n_valid:int=2000, epochs:int=4, bs:int=128, lr:float=3e-3,
                    width:int=8,       # channels of ResNet-20's first stage (16 in the paper)
                    rows=ACC_ROWS,     # recipes besides dense: names from `ACC_ROWS` and `ACC_EXTRA`
                    device='cpu', fasterai:bool=None, verbose:bool=True) -> pd.DataFrame:
@@ -282,7 +282,7 @@ def accuracy_table(df:pd.DataFrame) -> pd.DataFrame:
     dense = df[df.recipe == 'dense']
     t = df.groupby(['level', 'recipe'], sort=False).agg(
         accuracy=('accuracy', 'mean'), acc_std=('accuracy', 'std'), macs=('macs', 'mean'), params=('params', 'mean'),
-        latency_ms=('latency_ms', 'median'), seeds=('seed', 'count')).reset_index()
+        latency_ms=('latency_ms', 'median'), seeds=('seed', 'count')).reset_index().sort_values('level', kind='stable', ignore_index=True)   # runs may come from several commands
     t['fewer_macs'] = dense.macs.mean() / t.macs
     t['vs_dense'] = (t.accuracy - dense.accuracy.mean()) * 100
     return t[['level', 'recipe', 'accuracy', 'acc_std', 'vs_dense', 'macs', 'fewer_macs', 'params', 'latency_ms', 'seeds']]
@@ -322,7 +322,7 @@ def main(what:str='fit,removal,zoo', # which benchmarks, comma-separated: fit, r
          levels:str='2,4,8', # accuracy: times fewer MACs, comma-separated
          n_seeds:int=3,    # accuracy: seeds (fits of every row)
          epochs:int=4,     # accuracy: epochs of every fit
-         n_train:int=8000, # accuracy: training images
+         n_train:int=6000, # accuracy: training images
          width:int=8,      # accuracy: ResNet-20's first-stage channels
          rows:str=None,    # accuracy: recipes besides dense, comma-separated (default: `ACC_ROWS`; more in `ACC_EXTRA`)
          out:str='bench_accuracy' # accuracy: folder for accuracy.json, accuracy.md, accuracy.png
