@@ -10,9 +10,11 @@ import numpy as np, torch, torch.nn.functional as F
 from fastcore.basics import store_attr
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
+from .granularity import check_int
 
 # %% auto #0
-__all__ = ['FMNIST_CLASSES', 'DEBIAN_FMNIST', 'read_idx', 'load_fashion_mnist', 'ImageTensors', 'PrepBatch', 'fashion_mnist']
+__all__ = ['FMNIST_CLASSES', 'DEBIAN_FMNIST', 'read_idx', 'load_fashion_mnist', 'ImageTensors', 'PrepBatch', 'fashion_mnist',
+           'fashion_mnist_folder', 'mask_of', 'fashion_mnist_texts']
 
 # %% ../nbs/00_data.ipynb #baedab06
 FMNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
@@ -124,3 +126,55 @@ def fashion_mnist(path=None,         # folder with the IDX files, tried first
     dls.vocab = FMNIST_CLASSES if src.startswith('fashion') else [str(i) for i in range(10)]
     if verbose: print(f'Data from {src}: {len(xt)} train, {len(xv)} valid, {n_channels}x{size}x{size}')
     return dls
+
+# %% ../nbs/00_data.ipynb #41707871
+def _png(a, fn):
+    from PIL import Image
+    Image.fromarray(a).save(fn)
+
+def fashion_mnist_folder(path,             # folder to write into (created; files already there are kept)
+                         n_train:int=200,  # training images, spread over the classes as they come
+                         n_valid:int=100,  # validation images
+                         size:int=None,    # image size in pixels (None: the source's own)
+                         seed:int=42,      # which images
+                         download=None     # see `load_fashion_mnist`
+                        ) -> Path:
+    "Fashion-MNIST as PNGs in the ImageNet layout (`train/<class>/`, `valid/<class>/`) and a mask per image in `masks/`"
+    check_int(n_train, 'n_train', 1); check_int(n_valid, 'n_valid', 1)
+    path = Path(path)
+    d, src = load_fashion_mnist(download=download)
+    names = FMNIST_CLASSES if src.startswith('fashion') else [str(i) for i in range(10)]
+    (path/'masks').mkdir(parents=True, exist_ok=True)
+    for split, n, s in (('train', n_train, seed), ('valid', n_valid, seed+1)):
+        x, y = _subset(d[f'x_{split}'], d[f'y_{split}'], n, s)
+        for i, (a, c) in enumerate(zip(x, y)):
+            fn = path/split/names[c].replace('/', '-')/f'{split}_{i}.png'
+            if fn.exists(): continue
+            fn.parent.mkdir(parents=True, exist_ok=True)
+            if size and size != a.shape[-1]:
+                a = F.interpolate(torch.from_numpy(a)[None,None].float(), size=(size, size), mode='bilinear').round().clamp(0, 255).byte()[0,0].numpy()
+            _png(a, fn)
+            _png(((a > 32)*1).astype(np.uint8), path/'masks'/fn.name)
+    return path
+
+def mask_of(fn) -> Path:
+    "The mask `fashion_mnist_folder` wrote for image `fn` (a `label_func` for `SegmentationDataLoaders`)"
+    return Path(fn).parent.parent.parent/'masks'/Path(fn).name
+
+# %% ../nbs/00_data.ipynb #333cf98c
+_WORDS = 'a the this that one my your soft light dark plain new old worn small large cotton wool'.split()
+
+def fashion_mnist_texts(n:int=200,     # sentences
+                        seed:int=42,   # which images and words
+                        download=None  # see `load_fashion_mnist`
+                       ):
+    "A DataFrame of short sentences naming Fashion-MNIST items (`text`) with their class (`label`), for a text classifier"
+    import pandas as pd
+    check_int(n, 'n', 1)
+    d, src = load_fashion_mnist(download=download)
+    names = FMNIST_CLASSES if src.startswith('fashion') else [str(i) for i in range(10)]
+    x, y = _subset(d['x_train'], d['y_train'], n, seed)
+    rng = np.random.default_rng(seed)
+    shade = lambda a: 'bright' if a.mean() > 90 else 'dim'
+    text = [' '.join([*rng.choice(_WORDS, 2), shade(a), names[c].lower(), *rng.choice(_WORDS, 3)]) for a,c in zip(x, y)]
+    return pd.DataFrame(dict(text=text, label=[names[c] for c in y]))

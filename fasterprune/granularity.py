@@ -5,12 +5,12 @@
 # %% ../nbs/01_granularity.ipynb #478f29f5
 from __future__ import annotations
 import re, numbers
-import torch, torch.nn as nn
+import numpy as np, torch, torch.nn as nn
 
 # %% auto #0
 __all__ = ['LAYER_ROLES', 'GRANULARITIES', 'register_layer', 'layer_roles', 'prunable_types', 'out_axis', 'check_choice',
-           'check_int', 'find_modules', 'run_model', 'check_types', 'register_granularity', 'Granularity',
-           'granularity_names', 'check_granularity', 'get_granularity']
+           'check_int', 'find_modules', 'run_model', 'plain', 'check_bool', 'check_types', 'register_granularity',
+           'Granularity', 'granularity_names', 'check_granularity', 'get_granularity']
 
 # %% ../nbs/01_granularity.ipynb #ade62beb
 LAYER_ROLES = {}
@@ -73,6 +73,18 @@ def find_modules(model:nn.Module, items, name:str='exclude') -> dict:
 def run_model(model:nn.Module, x):
     "`model(x)`, or `model(*x)` when `x` is a tuple of inputs (a tabular model's, say)"
     return model(*x) if isinstance(x, (tuple, list)) else model(x)
+
+def plain(x):
+    "`x` (a tensor, or a tuple, list or dict of them) with fastai's tensor subclasses (`TensorImage`, `TensorText`...) made plain tensors"
+    if isinstance(x, torch.Tensor): return x.as_subclass(torch.Tensor)
+    if isinstance(x, (tuple, list)): return type(x)(plain(o) for o in x)
+    if isinstance(x, dict): return {k: plain(v) for k,v in x.items()}
+    return x
+
+def check_bool(v, name:str) -> bool:
+    "`v` if it is a bool (Python or numpy); an error naming `name` otherwise (`'yes'` and `1` are not bools)"
+    if not isinstance(v, (bool, np.bool_)): raise ValueError(f"{name}={v!r} is not allowed: use True or False")
+    return bool(v)
 
 def check_types(types, name:str='include') -> tuple:
     "`types` (a layer class or a list of them) as a tuple of prunable layer classes; an error naming `name` otherwise"

@@ -9,12 +9,12 @@ import torch, torch.nn as nn
 import torch_pruning as tp
 from torch_pruning.pruner import function as tpf
 from fastcore.basics import store_attr, patch, listify
-from .granularity import out_axis, check_types, find_modules, prunable_types
+from .granularity import out_axis, check_types, find_modules, prunable_types, plain, run_model
 from .criteria import normalize_scores, NORMS
 from .granularity import check_choice
 
 # %% auto #0
-__all__ = ['output_layers', 'trace_graph', 'Member', 'ChannelGroup', 'channel_groups', 'GroupUnits']
+__all__ = ['output_layers', 'trace_graph', 'Member', 'ChannelGroup', 'shuffled_layers', 'channel_groups', 'GroupUnits']
 
 # %% ../nbs/04_groups.ipynb #835d9d3c
 def output_layers(dg:tp.DependencyGraph) -> list:
@@ -39,7 +39,10 @@ def trace_graph(model:nn.Module, x) -> tp.DependencyGraph:
     model.eval()
     for p in frozen: p.requires_grad_(True)   # a frozen layer makes no autograd node: it would be missing from the graph
     try:
-        with torch.enable_grad(): return tp.DependencyGraph().build_dependency(model, example_inputs=x, verbose=False)
+        px = plain(x)   # fastai's tensor subclasses change what Torch-Pruning sees (groups without their BatchNorm)
+        with torch.enable_grad(): dg = tp.DependencyGraph().build_dependency(model, example_inputs=px, verbose=False)
+        with torch.no_grad(): run_model(model, px)   # a model that keeps its activations (DynamicUnet's hooks) keeps ones without a graph: it can be deep-copied
+        return dg
     except Exception as e:
         raise ValueError(f"Torch-Pruning could not map channels through {_failing_op(e, model)} ({type(e).__name__}: {e}): "
                          "channels cannot be removed across it. Prune this model with groups=False or an unstructured granularity") from e
@@ -116,10 +119,26 @@ def _members(group, n):
             res.append(Member(m, name, axis, root_of.to(p.device), out))
     return res
 
+_SHUFFLES = {'PixelShuffleBackward0': 'pixel_shuffle', 'PixelUnshuffleBackward0': 'pixel_unshuffle'}
+
+def shuffled_layers(dg:tp.DependencyGraph) -> dict:
+    "{layer: op} for the layers whose output channels a pixel shuffle moves into space: Torch-Pruning maps them 1:1, wrongly, so their groups stay"
+    res = {}
+    for node in dg.module2node.values():
+        op = _SHUFFLES.get(type(node.grad_fn).__name__)
+        todo, seen = list(node.inputs) if op else [], set()
+        while todo:
+            n = todo.pop()
+            if id(n) in seen: continue
+            seen.add(id(n))
+            if isinstance(n.module, prunable_types()): res[n.module] = op
+            else: todo += list(n.inputs)
+    return res
+
 def channel_groups(model:nn.Module, x, ignored=None, dg=None) -> list:
-    "The coupled channel groups of `model`, traced with input `x`"
+    "The coupled channel groups of `model`, traced with input `x` (none through the output layers or a pixel shuffle)"
     dg = dg or trace_graph(model, x)
-    ignored = output_layers(dg) + listify(ignored)
+    ignored = output_layers(dg) + list(shuffled_layers(dg)) + listify(ignored)
     groups = []
     for g in dg.get_all_groups(ignored_layers=ignored, root_module_types=prunable_types()):
         root = g[0].dep.target.module

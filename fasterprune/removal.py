@@ -13,7 +13,7 @@ from fastai.learner import Learner
 from .granularity import find_modules
 from .groups import trace_graph, channel_groups, ChannelGroup
 from .sparsifier import Sparsifier
-from .granularity import run_model
+from .granularity import run_model, plain
 
 # %% auto #0
 __all__ = ['keep_in_step', 'remove_pruned', 'check_removable', 'example_input']
@@ -160,7 +160,7 @@ def check_removable(model:nn.Module, x, sparsity:float=0.5, **kwargs):
 def example_input(dls, n:int=2):
     "The first `n` samples of a batch of `dls`, to trace a model with: a tensor, or a tuple when the model takes several inputs"
     dl = getattr(dls.train, 'dl', dls.train)   # under DistributedDL, the loader it wraps
-    xs = tuple(t[:n] for t in dl.one_batch()[:getattr(dls, 'n_inp', 1)])
+    xs = tuple(plain(t[:n]) for t in dl.one_batch()[:getattr(dls, 'n_inp', 1)])   # plain tensors: fastai's subclasses change what tracing sees
     return xs[0] if len(xs) == 1 else xs
 
 @patch
