@@ -9,7 +9,8 @@ from fastcore.basics import store_attr
 from fastai.callback.core import Callback
 from fastai.learner import ValueMetric
 from fastai.callback.tracker import TrackerCallback
-from .granularity import check_granularity, check_int
+from fastai.callback.schedule import LRFinder
+from .granularity import check_granularity, check_int, check_bool
 from .criteria import get_criteria, large_final
 from .schedule import get_schedule, agp, one_shot
 from .sparsifier import Sparsifier, check_targets, default_context
@@ -19,7 +20,7 @@ import warnings, weakref
 import numpy as np
 
 # %% auto #0
-__all__ = ['end_after_others', 'SparsifyCallback', 'no_host_sync']
+__all__ = ['in_lr_find', 'check_alone', 'end_after_others', 'SparsifyCallback', 'no_host_sync']
 
 # %% ../nbs/07_callback.ipynb #55570504
 class _AtEnd(Callback):
@@ -31,6 +32,17 @@ class _AtEnd(Callback):
         learn.remove_cb(self)
         self.owner._end(learn)
 
+def in_lr_find(learn) -> bool:
+    "Whether `learn` is running `lr_find`: its sweep trains weights that fastai throws away, so pruning callbacks leave that fit alone"
+    return any(isinstance(c, LRFinder) for c in learn.cbs)
+
+def check_alone(cb:Callback):
+    "From `cb.before_fit`: an error unless `cb` is the only pruning callback of this fit (two would fight over one model's channels)"
+    others = [c for c in cb.learn.cbs if getattr(c, 'prunes', False) and c is not cb]
+    if others: raise ValueError(f"{type(cb).__name__} is not allowed beside {', '.join(type(c).__name__ for c in others)} in one fit: two pruning "
+                                "callbacks would prune and remove the same channels each their own way. Keep one: a callback given to "
+                                "`Learner(cbs=...)` stays for every fit (`learn.remove_cb(cb)` takes it out), one given to `fit(cbs=...)` is for that fit")
+
 def end_after_others(cb:Callback):
     "From `cb.before_fit`: run `cb._end(learn)` once at the very end of this fit (replacing one an interrupted fit left)"
     cb.learn.remove_cbs([c for c in cb.learn.cbs if isinstance(c, _AtEnd) and c.owner is cb])
@@ -38,7 +50,7 @@ def end_after_others(cb:Callback):
 
 class SparsifyCallback(Callback):
     "Sparsify the model's layers along `schedule` while it trains"
-    order = 40   # before the Recorder (50), which reads the metric names in `before_fit`
+    order, prunes = 40, True   # before the Recorder (50), which reads the metric names in `before_fit`
     def __init__(self, sparsity=None,          # target: a fraction in [0, 1] (default 0.5), or a dict of layer names to fractions
                  granularity:str='weight',     # unit of pruning: 'weight', 'filter', 'channel', 'kernel', '2:4', ...
                  context:str=None,             # 'local': each layer to the target; 'global': one ranking across layers (default: 'global' with `target_macs`, else 'local')
@@ -55,6 +67,10 @@ class SparsifyCallback(Callback):
                  remove:bool=False,            # 'filter': remove the zeroed channels once the schedule is done (or at the end of fit)
                  target_macs:float=None):      # instead of `sparsity`: the fraction of the model's MACs to keep ('filter'), over all this callback's fits
         check_targets(sparsity, target_macs, round_to)
+        check_bool(remove, 'remove'); check_bool(lth, 'lth'); check_bool(groups, 'groups')
+        for k, v in (sparsity.items() if isinstance(sparsity, dict) else [(None, sparsity)]):
+            if v is not None and float(v) >= 1: raise ValueError(f"sparsity{'' if k is None else f'[{k!r}]'}={v!r} is not allowed: every layer keeps "
+                                                                 f"min_keep={min_keep!r} of its units, so use a fraction below 1")
         for a, v in (('remove', remove), ('target_macs', target_macs)):
             if v not in (None, False) and not (granularity == 'filter' and groups):
                 raise ValueError(f"{a}={v!r} is not allowed with granularity={granularity!r}: it needs granularity='filter' (with groups=True)")
@@ -74,6 +90,8 @@ class SparsifyCallback(Callback):
 
     def after_create(self): self._setup()
     def before_fit(self):
+        if in_lr_find(self.learn): self.run = False; return   # nothing pruned, masked or removed: the learner stays as it is
+        check_alone(self)
         if self.lth and self.rewind_epoch >= self.n_epoch:
             raise ValueError(f"rewind_epoch={self.rewind_epoch} is not allowed in a fit of {self.n_epoch} epochs: use an epoch < {self.n_epoch}")
         if self.sparsifier is None or not self.sparsifier.owns(self.learn.model): self._setup()
@@ -114,7 +132,7 @@ class SparsifyCallback(Callback):
         self.done = (self._sparsity(), self._macs() if self.target_macs is not None else None)   # the columns of the fit table from here
         sp, self.sparsifier = self.sparsifier, None
         sp.detach()
-        self.learn.remove_pruned(self.exclude, x=self.x)
+        self.learn.remove_pruned(self.exclude, x=self.sample)
         for cb in self.learn.cbs:   # SaveModelCallback, EarlyStopping...: a checkpoint of the larger model cannot be loaded into the small one
             if isinstance(cb, TrackerCallback): cb.best = float('inf') if cb.comp == np.less else -float('inf')
 
@@ -127,7 +145,7 @@ class SparsifyCallback(Callback):
         sp, self.sparsifier = self.sparsifier, None
         if sp is None: return
         sp.refresh(); sp.apply()   # the weights as the masks say, also if the last step ran after the last masking
-        now = float(sp.sparsity())
+        now = self._spanned(float(sp.sparsity()))
         if self.reached is not None and now < self.reached - 1e-6:
             warnings.warn(f"SparsifyCallback: the model at the end of fit has sparsity {now:.4g}, not the {self.reached:.4g} that "
                           "pruning reached: a callback (e.g. SaveModelCallback) loaded an earlier checkpoint")
@@ -136,24 +154,28 @@ class SparsifyCallback(Callback):
                           f"{sp.frac:.4g} of the target): the target was not reached")
         sp.detach()
         self.ticket = None
-        if self.remove: learn.remove_pruned(self.exclude, x=self.x)
+        if self.remove: learn.remove_pruned(self.exclude, x=self.sample)
 
     def _setup(self):
-        self.x = x = example_input(self.dls)
+        "Targets of the model as this callback first pruned it, so that fits in a row (`fine_tune`, remove=True) do not compound them"
+        self.sample = x = example_input(self.dls)
         kw = dict(include=self.include, exclude=self.exclude, min_keep=self.min_keep, round_to=self.round_to)
-        self.sparsifier = Sparsifier(self.learn.model, self.sparsity, self.granularity, self.context, self.criteria,
-                                     x=x, groups=self.groups, target_macs=self._macs_goal(x), **kw)
+        macs = sum(layer_macs(self.learn.model, x).values()) if self.target_macs is not None else None
+        if self._ref is None or self._ref() is not self.learn.model: self._ref, self._macs0, self._n0 = weakref.ref(self.learn.model), macs, None
+        self._rel = macs / self._macs0 if macs else 1.   # MACs left of the first model's
+        goal = None if macs is None else min(1., self.target_macs / self._rel)
+        self.sparsifier = sp = Sparsifier(self.learn.model, self.sparsity, self.granularity, self.context, self.criteria,
+                                          x=x, groups=self.groups, target_macs=goal, **kw)
+        n = {k: sp.units.unit_mask(k).numel()*sp.units.size(k) for k in sp.targets}   # units (channels) now
+        if self._n0 is None: self._n0 = n
+        n0 = {k: self._n0.get(k, v) for k,v in n.items()}
+        self._left = sum(n.values()) / sum(n0.values())   # units left of the first model's
+        if macs is None and self.context == 'global': sp.targets = {k: max(0., 1 - (1 - t)/self._left) for k,t in sp.targets.items()}
+        elif macs is None: sp.targets = {k: max(0., 1 - (1 - t)*n0[k]/n[k]) for k,t in sp.targets.items()}
         if self.remove: check_removable(self.learn.model, x, 0.5 if self.sparsity is None else self.sparsity, context=self.context, **kw)
 
-    def _macs_goal(self, x):
-        "`target_macs` of the model this callback first pruned, as a fraction of the model now (fits in a row do not compound it)"
-        if self.target_macs is None: return None
-        now = sum(layer_macs(self.learn.model, x).values())
-        if self._ref is None or self._ref[0]() is not self.learn.model: self._ref = weakref.ref(self.learn.model), now
-        self._rel = now / self._ref[1]
-        return min(1., self.target_macs / self._rel)
-
-    def _sparsity(self) -> float: return self.done[0] if self.done else float(self.sparsifier.sparsity())
+    def _spanned(self, s:float) -> float: return 1 - (1 - s)*self._left   # sparsity of the first model's units
+    def _sparsity(self) -> float: return self.done[0] if self.done else self._spanned(float(self.sparsifier.sparsity()))
     def _macs(self) -> float: return self.done[1] if self.done else float(self.sparsifier.macs()) * self._rel   # of the model this callback first pruned
 
     @torch.no_grad()

@@ -38,7 +38,7 @@ def is_distributed() -> bool:
 
 class _Accumulates:
     "Per-layer sums of a statistic over the training batches since the last pruning step, kept on the device"
-    def _start(self): self.hooks, self.acc, self.n = [], {}, {}
+    def _start(self): self.hooks, self.acc, self.n, self.no_data = [], {}, {}, set()
     def detach(self):
         for h in self.hooks: h.remove()
         self.hooks = []
@@ -59,10 +59,9 @@ class _Accumulates:
     def reset(self): self.update(None); self.detach()
     def nbytes(self): return sum(t.numel()*t.element_size() for t in self.acc.values())
     def _mean(self, m):
-        if m not in self.acc:
-            raise ValueError(f"criteria {self.name!r} has seen no data for {type(m).__name__} yet: "
-                             "it gathers statistics during training, so prune after at least one training batch")
-        return self.acc[m] / self.n[m]
+        "The statistic's mean since the last pruning step; None (and `m` in `no_data`) for a layer no gradient reached (frozen) or no batch yet"
+        if m in self.acc: return self.acc[m] / self.n[m]
+        self.no_data.add(m)
 
 class DataCriteria(_Accumulates, Criteria):
     "Score output channels from statistics of the layer's output gathered during training"
@@ -93,8 +92,9 @@ class DataCriteria(_Accumulates, Criteria):
 
     def scores(self, m, dims=()):
         "Mean statistic per output channel since the last pruning step, shaped for `dims`"
-        s = self._mean(m)
-        return _per_filter(self, m, s, _filter_axis(self, m, dims, 'scores output channels'))
+        s, ax = self._mean(m), _filter_axis(self, m, dims, 'scores output channels')
+        if s is None: s = m.weight.detach().abs().float().movedim(ax, 0).reshape(m.weight.shape[ax], -1).mean(1)   # no data: the filters' magnitude
+        return _per_filter(self, m, s, ax)
 
 # %% ../nbs/02b_data_criteria.ipynb #d3a36661
 def _taylor(m, out, g): return _chan_mean(out * g).abs()
@@ -117,6 +117,7 @@ class WeightTaylor(_Accumulates, Criteria):
         for m in layers: self.hooks.append(m.weight.register_hook(lambda g, m=m: self._add(m, (m.weight.detach()*g).pow(2))))
     def scores(self, m, dims=()):
         s = self._mean(m)
+        if s is None: s = m.weight.detach().abs().float()   # no data: the weights' magnitude
         self.f = lambda w, i, p: s   # Criteria reduces and normalises it
         return Criteria.scores(self, m, dims)
 

@@ -141,20 +141,44 @@ def _verify(model, backup, x, before, tol, dead, tied=(), orig=()):
     what = (f"the forward pass failed ({type(err).__name__}: {err})" if err else
             f"the outputs changed by {diff:.3g} (relative; tol={tol:g})" if diff > tol else
             f"the weights tied between {[[names.get(m, '?') + '.' + n for m,n in t] for t in untied]} would no longer be tied")
-    raise ValueError(f"removing the pruned channels is not exact for this model: {what}. The model is back as it was "
-                     f"(masked, nothing removed). Channels were cut in the groups of {cut[:8]}{'...' if len(cut) > 8 else ''}: "
-                     "leave the layers responsible alone with `exclude=` (e.g. ones followed by a LayerNorm over channels "
-                     "or a reshape to a fixed size), or keep the model masked (remove=False)") from err
+    e = ValueError(f"removing the pruned channels is not exact for this model: {what}. The model is back as it was "
+                   f"(masked, nothing removed). Channels were cut in the groups of {cut[:8]}{'...' if len(cut) > 8 else ''}: "
+                   "leave the layers responsible alone with `exclude=` (e.g. ones followed by a LayerNorm over channels "
+                   "or a reshape to a fixed size), or keep the model masked (remove=False)")
+    e.what, e.cut = what, cut   # for `check_removable`, which looks for the group at fault
+    raise e from err
 
 # %% ../nbs/06_removal.ipynb #16e877d7
-def check_removable(model:nn.Module, x, sparsity:float=0.5, **kwargs):
-    "Raise a ValueError now if removing channels of `model` (pruned as `Sparsifier(..., **kwargs)` would) is not exact"
-    m = copy.deepcopy(model)
-    sp = Sparsifier(m, sparsity, 'filter', criteria='random', x=x, **kwargs)
-    sp.prune(1.); sp.apply(); sp.detach()
-    try: remove_pruned(m, x, kwargs.get('exclude'))
+def _not_exact(m, x, exclude):
+    "The error of removing the zeroed channels of a copy of `m`, leaving the groups of `exclude` (names) alone; None when exact"
+    try: remove_pruned(copy.deepcopy(m), x, exclude)
     except ValueError as e:
-        raise ValueError(f"remove=True is not allowed for this model: a copy pruned at random could not lose its channels exactly. {e}") from None
+        if hasattr(e, 'what'): return e
+        raise
+
+def _at_fault(m, x, exclude, roots) -> tuple:
+    "The groups (by root name) of `roots` whose removal alone is not exact, halving the list while one half fails; and that half's error"
+    e = None
+    while len(roots) > 1:
+        a, b = roots[:len(roots)//2], roots[len(roots)//2:]
+        ea = _not_exact(m, x, [*exclude, *b])
+        eb = None if ea else _not_exact(m, x, [*exclude, *a])
+        if not (ea or eb): break   # only together: name them all
+        roots, e = (a, ea) if ea else (b, eb)
+    return roots, e
+
+def check_removable(model:nn.Module, x, sparsity:float=0.5, **kwargs):
+    "Raise a ValueError now if removing channels of `model` (pruned as `Sparsifier(..., **kwargs)` would) is not exact, naming the group at fault"
+    ex = list(find_modules(model, kwargs.pop('exclude', None)))   # names: they name the same layers in the copy
+    m = copy.deepcopy(model)
+    sp = Sparsifier(m, sparsity, 'filter', criteria='random', x=x, exclude=ex or None, **kwargs)
+    sp.prune(1.); sp.apply(); sp.detach()
+    e = _not_exact(m, x, ex)
+    if e is None: return
+    roots, e1 = _at_fault(m, x, ex, e.cut)
+    raise ValueError(f"remove=True is not allowed for this model: in a copy of it with channels masked at random, removing those of the "
+                     f"group{'s' if len(roots) > 1 else ''} of {roots[:8]}{'...' if len(roots) > 8 else ''} is not exact: {(e1 or e).what}. "
+                     f"Leave {'them' if len(roots) > 1 else 'it'} alone with exclude={[*ex, *roots[:8]]!r}, or keep the model masked (remove=False)") from None
 
 # %% ../nbs/06_removal.ipynb #aa7d011b
 def example_input(dls, n:int=2):

@@ -46,7 +46,10 @@ def prunable_layers(model:nn.Module, # the model
         if isinstance(e, str) and e not in layers:
             raise ValueError(f"exclude={e!r} is not a prunable layer of the model: use names from {list(layers)[:8]}...")
     excl = find_modules(model, exclude)
-    return {n: m for n,m in layers.items() if n not in excl}
+    res = {n: m for n,m in layers.items() if n not in excl}
+    if not res: raise ValueError(f"the model has nothing to prune: its prunable layers {list(layers)[:8]} are all left alone ({list(excl)}; "
+                                 "by default the output layer is): name fewer layers in exclude, or exclude=[] to prune the output layer too")
+    return res
 
 # %% ../nbs/05_sparsifier.ipynb #43c39a01
 def check_sparsity(sparsity, name='sparsity'):
@@ -74,8 +77,9 @@ def check_targets(sparsity, target_macs, round_to=None):
     if target_macs is None: return check_sparsity(0.5 if sparsity is None else sparsity)
     if sparsity is not None: raise ValueError(f"sparsity={sparsity!r} is not allowed with target_macs={target_macs!r}: give one target")
     if round_to: raise ValueError(f"round_to={round_to!r} is not allowed with target_macs: the target sets the channels kept")
-    if isinstance(target_macs, dict) or check_sparsity(target_macs, 'target_macs') == 0:
-        raise ValueError(f"target_macs={target_macs!r} is not allowed: use the fraction of the model's MACs to keep, in (0, 1]")
+    ok = isinstance(target_macs, numbers.Real) and not isinstance(target_macs, bool) and 0 < target_macs <= 1
+    if not ok: raise ValueError(f"target_macs={target_macs!r} is not allowed: use the fraction of the model's MACs to keep, in (0, 1] "
+                                "(0.5 for half the MACs, 0.25 for 4x fewer)")
     return 1.
 
 # %% ../nbs/05_sparsifier.ipynb #92ccc22d
@@ -224,7 +228,21 @@ class Sparsifier:
         groups = isinstance(self.units, GroupUnits)
         if self.target_macs is not None and not groups:
             raise ValueError(f"target_macs={self.target_macs!r} is not allowed here: a MACs target needs coupled channel groups (granularity='filter' with an input x and groups=True)")
-        return MacsModel(model, x, self.units) if groups else None
+        cost = MacsModel(model, x, self.units) if groups else None
+        if self.target_macs is not None: self._check_floor(cost)
+        return cost
+
+    def _check_floor(self, cost):
+        "An error if `target_macs` is below what is left with every group at the fewest channels it may keep"
+        t, floor = self.target_macs, {}
+        for k in cost.keys:
+            g = self.units.groups[k]
+            n = g.n // g.blocks   # units of the group
+            floor[k] = torch.arange(n) < (n if k not in self.targets else self.min_keep if self.context == 'local' else max(self.min_keep, math.ceil(t*n)))
+        left = float(cost.kept(floor))
+        if left > t + 1e-6: raise ValueError(f"target_macs={t:g} is not allowed for this model: with every group at the fewest channels it may keep "
+                                             f"(min_keep={self.min_keep}) it keeps {left:.4g} of its MACs, the rest being in layers left alone "
+                                             f"(the output layer, exclude=): use target_macs >= {math.ceil(left*1000)/1000:g}")
 
     def _check_nm(self, granularity, context):
         if not self.units.nm: return
@@ -313,6 +331,16 @@ def _expand(self:Sparsifier):
     self._fused = [list(t) for t in zip(*self._pairs)]   # [parameters], [masks]: one fused multiply
 
 @patch
+def _say_no_data(self:Sparsifier):
+    "Warn which layers a data criterion ranked by weight magnitude, having seen no gradient reach them"
+    miss = getattr(self.criteria, 'no_data', None)
+    if not miss: return
+    names = [n for n,m in self.layers.items() if m in miss]
+    warnings.warn(f"criteria {self.criteria.name!r} saw no gradient reach {names[:6]}{'...' if len(names) > 6 else ''} (frozen layers, as in "
+                  "fine_tune's first fit, or no training batch yet): they are ranked by the magnitude of their weights at this step")
+    miss.clear()
+
+@patch
 @torch.no_grad()
 def prune(self:Sparsifier, frac:float):
     "Masks for `frac` (0..1) of the targets: while `frac` grows, pruned units stay pruned"
@@ -320,6 +348,7 @@ def prune(self:Sparsifier, frac:float):
     self.criteria.setup(self.layers.values())
     self.criteria.sync(list(self.layers.values()))
     ss = [self._scores(k, grow) for k in ks]
+    self._say_no_data()
     if self.target_macs is not None: keeps = self._to_macs(ks, ss, frac)
     elif self.context == 'global': keeps = self._global(ks, ss, frac)
     else: keeps = {k: self._local(k, s, frac) for k,s in zip(ks, ss)}
@@ -377,6 +406,7 @@ def prune_more(self:Sparsifier, n:int,  # units to prune now (a grouped conv's p
     if scores is None: self.criteria.sync(list(self.layers.values()))
     ss = [(scores.float() if scores is not None else self.scores(k)).reshape(-1)
           .masked_fill(~self.units.unit_mask(k).reshape(-1), -math.inf) for k in ks]
+    self._say_no_data()
     done = sum(int((~self.units.unit_mask(k)).sum()) for k in ks)   # one read per pruning step, not per batch
     keeps = keep_global(ss, done + n, self.min_keep)
     self._active |= set(ks)
