@@ -5,10 +5,13 @@
 # %% ../nbs/04b_macs.ipynb #6346a403
 from __future__ import annotations
 import torch, torch.nn as nn
+from torch_pruning.pruner import function as tpf
 from fastcore.basics import store_attr
 from .granularity import prunable_types, run_model
+from .groups import trace_graph, _IN_FNS
 
 def _is_dw(m): return isinstance(m, nn.modules.conv._ConvNd) and m.groups > 1 and m.groups == m.in_channels == m.out_channels
+def _is_grouped(m): return isinstance(m, nn.modules.conv._ConvNd) and m.groups > 1 and not _is_dw(m)
 
 # %% auto #0
 __all__ = ['layer_macs', 'MacsModel']
@@ -30,30 +33,43 @@ def layer_macs(model:nn.Module, x) -> dict:
     return res
 
 # %% ../nbs/04b_macs.ipynb #b162a109
+def _grouped_ins(model, x, groups, convs) -> list:
+    "[(group, conv, root_of)]: the channel of `group` that feeds each input channel of the grouped `convs` (`group.n`: none), traced by Torch-Pruning"
+    if not convs: return []
+    dg, res = trace_graph(model, x), []
+    outs = {mb.module: (g, mb) for g in groups for mb in g.members if mb.out and mb.name == 'weight'}
+    for c in convs:
+        roots = {}   # group -> root_of over c's input channels
+        for it in dg.get_pruning_group(c, tpf.prune_conv_in_channels, list(range(c.in_channels))):
+            m = it.dep.target.module
+            if m not in outs or it.dep.handler in _IN_FNS or it.root_idxs is None or None in it.root_idxs: continue   # only producers feed c
+            g, mb = outs[m]
+            ro = roots.setdefault(g, torch.full((c.in_channels,), g.n, dtype=torch.long))
+            ro[torch.tensor([int(r) for r in it.root_idxs])] = mb.root_of.cpu()[torch.tensor([int(i) for i in it.idxs])]
+        res += [(g, c, ro) for g, ro in roots.items()]
+    return res
+
 class MacsModel:
     "The MACs of the conv and linear layers of a model whose channel groups `units` are masked, and what each unit costs"
     def __init__(self, model:nn.Module, x, units):
         self.macs = layer_macs(model, x)
         self.keys = list(units.groups)
-        sizes = [units.groups[k].n // units.groups[k].blocks for k in self.keys]
+        gs = [units.groups[k] for k in self.keys]
+        sizes = [g.n // g.blocks for g in gs]
         self.offsets = dict(zip(self.keys, torch.tensor([0, *sizes]).cumsum(0).tolist()))
-        rows = {}   # (layer, out axis?) -> the fraction of the axis' channels in each unit (a concat's input takes several groups)
-        for k in self.keys:
-            g = units.groups[k]
-            for mb in g.members:
-                if mb.name != 'weight' or mb.module not in self.macs: continue
-                cover = torch.bincount(mb.root_of.cpu(), minlength=g.n+1)[:-1].view(g.blocks, -1).sum(0).float()
-                row = rows.setdefault((mb.module, mb.out), torch.zeros(sum(sizes)))
-                row[self.offsets[k]:self.offsets[k]+len(cover)] += cover / mb.param.shape[mb.axis]
+        axes = [(g, mb.module, mb.out, mb.root_of, mb.param.shape[mb.axis]) for g in gs for mb in g.members
+                if mb.name == 'weight' and mb.module in self.macs]
+        axes += [(g, c, False, ro, c.in_channels) for g, c, ro in _grouped_ins(model, x, gs, [m for m in self.macs if _is_grouped(m)])]
+        rows, off = {}, dict(zip(map(id, gs), self.offsets.values()))   # (layer, out axis?) -> the fraction of the axis' channels in each unit (a concat's input takes several groups)
+        for g, m, out, root_of, size in axes:
+            cover = torch.bincount(root_of.cpu(), minlength=g.n+1)[:-1].view(g.blocks, -1).sum(0).float()
+            row = rows.setdefault((m, out), torch.zeros(sum(sizes)))
+            row[off[id(g)]:off[id(g)]+len(cover)] += cover / size
         io, A = {a: i for i,a in enumerate(rows)}, len(rows)
         self.cover = torch.stack([*rows.values(), torch.zeros(sum(sizes))])   # last row: an axis no group cuts
         self.dense = torch.tensor([float(v) for v in self.macs.values()])
-        ins = []
-        for m in self.macs:
-            o = io.get((m, True), A)
-            ins.append(o if isinstance(m, nn.modules.conv._ConvNd) and m.groups > 1 and not _is_dw(m) else   # in channels follow the out
-                       A if _is_dw(m) else io.get((m, False), A))
-        self.io, self.ii = torch.tensor([io.get((m, True), A) for m in self.macs]), torch.tensor(ins)
+        self.io = torch.tensor([io.get((m, True), A) for m in self.macs])
+        self.ii = torch.tensor([A if _is_dw(m) else io.get((m, False), A) for m in self.macs])   # a depthwise conv's input is its output
         self.total = float(self.dense.sum())
 
     def to(self, device):
