@@ -10,6 +10,8 @@ import numpy as np, torch, torch.nn.functional as F
 from fastcore.basics import store_attr
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
+from fastai.torch_core import batch_to_samples
+from fastcore.foundation import L
 from .granularity import check_int
 
 # %% auto #0
@@ -77,26 +79,36 @@ def load_fashion_mnist(path=None,      # folder holding the IDX files (gzipped o
 
 # %% ../nbs/00_data.ipynb #b733df7d
 class ImageTensors:
-    "A dataset of `uint8` images `x` (n,h,w) and int labels `y`"
-    def __init__(self, x, y): store_attr()
+    "A dataset of `uint8` images `x` (n,h,w) and int labels `y`, named by `vocab`"
+    def __init__(self, x, y, vocab=None): store_attr()
     def __len__(self): return len(self.x)
     def __getitem__(self, i): return self.x[i], self.y[i]
-    def new_empty(self): return ImageTensors(self.x[:0], self.y[:0])
+    def new_empty(self): return ImageTensors(self.x[:0], self.y[:0], self.vocab)
+    def decode(self, o, full=True):
+        "A decoded sample (what `learn.predict` returns): the label as its class name"
+        if len(o) < 2 or self.vocab is None: return o
+        return (*o[:-1], self.vocab[int(o[-1])])
 
 class PrepBatch:
-    "Turn a batch of `uint8` images into normalised floats of `size` pixels and `n_channels` channels"
+    "Turn a batch of `uint8` images (with or without labels) into normalised floats of `size` pixels and `n_channels` channels"
     def __init__(self, size, n_channels=1, mean=0.286, std=0.353): store_attr()
     def __call__(self, b):
-        x, y = b
+        x, *y = (b,) if isinstance(b, torch.Tensor) else b   # `learn.predict` and `test_dl` batches have no label
         x = (x.float().unsqueeze(1)/255 - self.mean)/self.std
         if x.shape[-1] != self.size: x = F.interpolate(x, size=(self.size, self.size), mode='bilinear', align_corners=False)
-        return x.expand(-1, self.n_channels, -1, -1).contiguous(), y
+        return (x.expand(-1, self.n_channels, -1, -1).contiguous(), *y)
+    def decode(self, b): return b
 
 # %% ../nbs/00_data.ipynb #eb144c2c
 def _subset(x, y, n, seed):
     if n is None or n >= len(x): return x, y
     idx = np.random.default_rng(seed).permutation(len(x))[:n]
     return x[idx], y[idx]
+
+class _Loaders(DataLoaders):
+    def decode_batch(self, b, max_n:int=9, full:bool=True):
+        "The samples of batch `b`, labels as class names (what `learn.predict` reads)"
+        return L(batch_to_samples(b, max_n=max_n)).map(self.valid.dataset.decode)
 
 def fashion_mnist(path=None,         # folder with the IDX files, tried first
                   n_train:int=None,  # random subset of the training set (None: all)
@@ -117,13 +129,14 @@ def fashion_mnist(path=None,         # folder with the IDX files, tried first
     size = size or xt.shape[-1]
     mean, std = xt.mean()/255, xt.std()/255
     prep = PrepBatch(size, n_channels, float(mean), float(std))
-    mk = lambda x,y: ImageTensors(torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(y.astype(np.int64)))
+    vocab = FMNIST_CLASSES if src.startswith('fashion') else [str(i) for i in range(10)]
+    mk = lambda x,y: ImageTensors(torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(y.astype(np.int64)), vocab)
     g = torch.Generator().manual_seed(seed)
     trn = DataLoader(mk(xt,yt), bs=bs, shuffle=True, drop_last=True, device=device, after_batch=prep)
     val = DataLoader(mk(xv,yv), bs=bs*2, device=device, after_batch=prep)
-    dls = DataLoaders(trn, val, device=device)
+    dls = _Loaders(trn, val, device=device)
     dls.source, dls.c = src, 10
-    dls.vocab = FMNIST_CLASSES if src.startswith('fashion') else [str(i) for i in range(10)]
+    dls.vocab = vocab
     if verbose: print(f'Data from {src}: {len(xt)} train, {len(xv)} valid, {n_channels}x{size}x{size}')
     return dls
 
