@@ -20,7 +20,7 @@ import warnings, weakref
 import numpy as np
 
 # %% auto #0
-__all__ = ['in_lr_find', 'check_alone', 'end_after_others', 'SparsifyCallback', 'no_host_sync']
+__all__ = ['not_a_fit', 'check_alone', 'end_after_others', 'SparsifyCallback', 'no_host_sync']
 
 # %% ../nbs/07_callback.ipynb #55570504
 class _AtEnd(Callback):
@@ -32,9 +32,10 @@ class _AtEnd(Callback):
         learn.remove_cb(self)
         self.owner._end(learn)
 
-def in_lr_find(learn) -> bool:
-    "Whether `learn` is running `lr_find`: its sweep trains weights that fastai throws away, so pruning callbacks leave that fit alone"
-    return any(isinstance(c, LRFinder) for c in learn.cbs)
+def not_a_fit(learn) -> bool:
+    "Whether `before_fit` is of `lr_find` (a sweep of weights fastai throws away) or of `validate`/`get_preds`/`predict` (which hold `learn.lock`): pruning callbacks leave those alone"
+    lock = getattr(learn, 'lock', None)
+    return any(isinstance(c, LRFinder) for c in learn.cbs) or bool(lock is not None and lock.locked())
 
 def check_alone(cb:Callback):
     "From `cb.before_fit`: an error unless `cb` is the only pruning callback of this fit (two would fight over one model's channels)"
@@ -90,7 +91,7 @@ class SparsifyCallback(Callback):
 
     def after_create(self): self._setup()
     def before_fit(self):
-        if in_lr_find(self.learn): self.run = False; return   # nothing pruned, masked or removed: the learner stays as it is
+        if not_a_fit(self.learn): self.run = False; return   # nothing pruned, masked or removed: the learner stays as it is
         check_alone(self)
         if self.lth and self.rewind_epoch >= self.n_epoch:
             raise ValueError(f"rewind_epoch={self.rewind_epoch} is not allowed in a fit of {self.n_epoch} epochs: use an epoch < {self.n_epoch}")
