@@ -4,11 +4,12 @@
 
 # %% ../nbs/14_dcp.ipynb #6c2cd75b
 from __future__ import annotations
-import copy, math, inspect
+import copy, math, inspect, itertools
 import torch, torch.nn as nn, torch.nn.functional as F
 import pandas as pd
 from fastcore.basics import store_attr, patch
 from fastai.learner import Learner
+from fastprogress.fastprogress import progress_bar
 from .granularity import prunable_types
 from .criteria import get_criteria
 from .sparsifier import Sparsifier, n_to_prune
@@ -103,8 +104,9 @@ class DCP:
         store_attr()
 
 # %% ../nbs/14_dcp.ipynb #f228a561
-def _batches(dl):
-    while True: yield from dl
+def _batches(dl, n:int):
+    "`n` mini-batches of `dl`, going through it as many times as needed"
+    return itertools.islice((b for _ in itertools.count() for b in dl), n)
 
 class _Stop(Exception): "Raised by a hook when the rest of the forward pass is not needed"
 
@@ -151,21 +153,27 @@ def _fit(self:DCP, params, n, *args, **kwargs):
 @patch
 def _select(self:DCP, key, mb, p, head, cut):
     "Remove `prune_ratio` of the channels of group `key`, `n_per_step` at a time, fine-tuning the layer in between"
-    g = self.sp.units.groups[key]
+    g, ps = self.sp.units.groups[key], list(mb.module.parameters())
     n = n_to_prune(g.n, self.prune_ratio)
-    for done in range(0, n, self.n_per_step):
-        k = min(self.n_per_step, n - done)
-        if self.criteria is None:
-            loss = self._loss(p, head, cut, mb.module, final=False)
-            self.sp.prune_more(k, key, scores=channel_grad_norms(mb, torch.autograd.grad(loss, mb.param)[0], g.n))
-        else: self.sp.prune_more(k, key)
-        self.sp.apply()
-        self._fit(list(mb.module.parameters()), self.iters_layer, p, head, cut, mb.module, final=False)
+    frozen = [q for q in self.model.parameters() if q.requires_grad and not any(q is r for r in ps)]
+    for q in frozen: q.requires_grad_(False)   # only the layer learns: no graph before it, no gradient for the rest
+    try:
+        for done in range(0, n, self.n_per_step):
+            k = min(self.n_per_step, n - done)
+            if self.criteria is None:
+                loss = self._loss(p, head, cut, mb.module, final=False)
+                self.sp.prune_more(k, key, scores=channel_grad_norms(mb, torch.autograd.grad(loss, mb.param)[0], g.n))
+            else: self.sp.prune_more(k, key)
+            self.sp.apply()
+            self._fit(ps, self.iters_layer, p, head, cut, mb.module, final=False)
+    finally:
+        for q in frozen: q.requires_grad_(True)
 
 # %% ../nbs/14_dcp.ipynb #522e68b8
 @patch
 def prune(self:DCP, learn:Learner) -> pd.DataFrame:
     "Prune `learn.model` by DCP; returns one row per pruned layer"
+    if len(learn.dls.train) == 0: raise ValueError("DCP needs training mini-batches: learn.dls.train is empty")
     self.model, self.loss_func = learn.model, learn.loss_func
     x = example_input(learn.dls)
     stages = find_stages(self.model, x, self.n_stages)
@@ -182,19 +190,33 @@ def prune(self:DCP, learn:Learner) -> pd.DataFrame:
     with torch.no_grad(): out = _run(self.model.eval(), x, [_catch(st[-1], feats, k) for k, st in enumerate(stages[:-1])])
     dev = next(self.model.parameters()).device
     self.heads = [aux_head(feats[k], out.shape[-1]).to(dev) for k in range(len(stages)-1)]
-    self.batches, self.losses, rows = _batches(learn.dls.train), [], []
+    todo = [sorted([l for l in layers if stage_of.get(l[1].module) == p], key=lambda l: order[l[1].module]) for p in range(len(stages))]
+    self.n_batches = self.work(todo)
+    pb = progress_bar(_batches(learn.dls.train, self.n_batches), leave=False, total=self.n_batches,
+                      display=self.n_batches > 0 and getattr(learn, 'progress', None) is not None)   # hidden by `learn.no_bar()`
+    self.batches, self.losses, rows = iter(pb), [], []
     self.model.train()
     for p, st in enumerate(stages):
         head, cut = (self.heads[p], st[-1]) if p < len(self.heads) else (None, None)
         ps = list(self.model.parameters()) + (list(head.parameters()) if head is not None else [])
+        pb.comment = f'stage {p}: block-wise fine-tuning'
         self._fit(ps, self.iters_block, p, head, cut)
-        for g, mb in sorted([l for l in layers if stage_of.get(l[1].module) == p], key=lambda l: order[l[1].module]):
+        for g, mb in todo[p]:
+            pb.comment = f'stage {p}: {name_of[mb.module]}'
             self._select(key_of[id(g)], mb, p, head, cut)
             rows.append(dict(layer=name_of[mb.module], stage=p, channels=g.n, kept=int(self.sp.units.mask(key_of[id(g)]).sum())))
+    for _ in self.batches: pass   # all n_batches drawn: this only closes the bar
     self.sp.detach()
     self.losses = [float(l) for l in self.losses]
     if self.remove: learn.remove_pruned(self.exclude)
     return pd.DataFrame(rows)
+
+@patch
+def work(self:DCP, todo:list) -> int:
+    "Mini-batches `prune` draws for `todo`, the (group, member) pairs to prune stage by stage: block-wise, then per selection"
+    per_sel = (self.criteria is None) + self.iters_layer
+    sels = sum(math.ceil(n_to_prune(g.n, self.prune_ratio)/self.n_per_step) for st in todo for g, _ in st)
+    return len(todo)*self.iters_block + sels*per_sel
 
 @patch
 def dcp(self:Learner, **kwargs) -> pd.DataFrame:

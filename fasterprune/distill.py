@@ -9,6 +9,7 @@ from fastcore.basics import store_attr
 from fastai.callback.core import Callback
 from fastai.learner import Learner
 from .granularity import run_model
+from .removal import example_input
 
 # %% auto #0
 __all__ = ['soft_target_loss', 'KnowledgeDistillation']
@@ -34,6 +35,22 @@ class KnowledgeDistillation(Callback):
         if self.teacher is self.learn.model or any(p is q for p in self.teacher.parameters() for q in self.learn.model.parameters()):
             raise ValueError("teacher is the model being trained: pass a trained copy (copy.deepcopy(learn.model) after a dense fit)")
         self.teacher.to(next(self.learn.model.parameters()).device).eval().requires_grad_(False)
+        self._check_outputs()
+
+    def _check_outputs(self):
+        "Refuse a teacher whose outputs on a batch are not shaped like the model's"
+        dl = getattr(self.dls.train, 'dl', self.dls.train)
+        rng = getattr(dl, 'rng', None); st = rng.getstate() if rng is not None else None
+        x = example_input(self.dls)
+        if rng is not None: rng.setstate(st); dl.rng = rng   # drawing the sample leaves the fit's batches as they were
+        m, was = self.learn.model, self.learn.model.training
+        try:
+            with torch.no_grad(): s, t = run_model(m.eval(), x), run_model(self.teacher, x)
+        finally: m.train(was)
+        shape = lambda o: tuple(o.shape) if isinstance(o, torch.Tensor) else type(o).__name__
+        if shape(s) != shape(t):
+            raise ValueError(f"teacher={type(self.teacher).__name__} is not allowed for this model: on the same batch its outputs "
+                             f"are shaped {shape(t)} and the model's {shape(s)}; use a teacher with the model's outputs (the same classes)")
 
     def after_loss(self):
         if not self.training: return

@@ -4,17 +4,21 @@
 
 # %% ../nbs/04_groups.ipynb #8782a0d1
 from __future__ import annotations
-import math
+import math, time
+from collections import Counter
+from contextlib import contextmanager
 import torch, torch.nn as nn
 import torch_pruning as tp
 from torch_pruning.pruner import function as tpf
+from torch_pruning.dependency.group import Group
 from fastcore.basics import store_attr, patch, listify
 from .granularity import out_axis, check_types, find_modules, prunable_types, plain, run_model
 from .criteria import normalize_scores, NORMS
 from .granularity import check_choice
 
 # %% auto #0
-__all__ = ['output_layers', 'trace_graph', 'Member', 'ChannelGroup', 'shuffled_layers', 'channel_groups', 'GroupUnits']
+__all__ = ['IN_CHANNEL_FNS', 'output_layers', 'trace_graph', 'Member', 'ChannelGroup', 'shuffled_layers', 'channel_groups',
+           'GroupUnits']
 
 # %% ../nbs/04_groups.ipynb #835d9d3c
 def output_layers(dg:tp.DependencyGraph) -> list:
@@ -50,12 +54,11 @@ def trace_graph(model:nn.Module, x) -> tp.DependencyGraph:
         for p in frozen: p.requires_grad_(False)
         model.train(was)
 
-def _failing_op(e, model):
-    "The graph node Torch-Pruning was working on when `e` was raised, with the nearest named layer before it"
-    tb, node = e.__traceback__, None
-    while tb: node, tb = tb.tb_frame.f_locals.get('node', node), tb.tb_next
-    if node is None: return 'an op of the model'
-    names, seen, todo = {m: n for n,m in model.named_modules()}, set(), list(node.inputs)
+def _op_name(node, model) -> str:
+    "`node` as the user knows it: its layer's name, or its op and the nearest named layer before it"
+    names = {m: n for n,m in model.named_modules()}
+    if getattr(node, 'module', None) in names: return f"layer {names[node.module]!r}"
+    seen, todo = set(), list(node.inputs)
     while todo:
         n = todo.pop(0)
         if id(n) in seen: continue
@@ -64,18 +67,56 @@ def _failing_op(e, model):
         todo += list(n.inputs)
     return f"op {node.name}"
 
+def _failing_op(e, model):
+    "The graph node Torch-Pruning was working on when `e` was raised, named by `_op_name`"
+    tb, node = e.__traceback__, None
+    while tb: node, tb = tb.tb_frame.f_locals.get('node', node), tb.tb_next
+    return 'an op of the model' if node is None else _op_name(node, model)
+
+def _widest(model) -> int: return max((max(p.shape) for p in model.parameters() if p.dim()), default=1)
+
+@contextmanager
+def _bounded(model, dg, max_idxs=None, max_ops=None, max_s=30.):
+    "Inside: a group Torch-Pruning builds on `dg` raises once it holds more than `max_idxs` channel indices or `max_ops` ops, or has taken `max_s` seconds"
+    w, n = _widest(model), len(dg.module2node)
+    if max_idxs is None: max_idxs = (n + 8) * w + 2**20
+    if max_ops is None: max_ops = 8 * n + 64
+    add, has = Group.add_dep, Group.has_pruning_op
+    def check(g, dep, idxs, added=False):
+        if not hasattr(g, '_t0'): g._t0, g._n = time.monotonic(), 0
+        if added: g._n += len(idxs)
+        k = len(g.items) + added
+        if g._n <= max_idxs and k <= max_ops and time.monotonic() - g._t0 <= max_s: return
+        items = [*g.items, (dep, idxs)] if added else g.items
+        if g._n > max_idxs:
+            big, bidx = max(items, key=lambda it: len(it[1]))
+            node, why = big.target, f"holds more than {max_idxs:,} channel indices after {k:,} ops ({len(bidx):,} on this one, for {w:,} channels in the widest layer)"
+        elif k > max_ops:
+            cnt = Counter(id(it[0].target) for it in items)
+            node = next(it[0].target for it in items if cnt[id(it[0].target)] == max(cnt.values()))
+            why = f"holds more than {max_ops:,} ops, for a graph of {n:,} (this one {max(cnt.values())} times)"
+        else: node, why = dep.target, f"took more than {max_s:g} s ({k:,} ops, {g._n:,} channel indices so far)"
+        raise ValueError(f"Torch-Pruning could not map channels through {_op_name(node, model)}: the group of "
+                         f"{_op_name(items[0][0].target, model)} {why}: its grouping grows without bound. "
+                         "Prune this model with groups=False or an unstructured granularity")
+    def add_dep(self, dep, idxs): check(self, dep, idxs, added=True); return add(self, dep, idxs)
+    def has_op(self, dep, idxs): check(self, dep, idxs); return has(self, dep, idxs)
+    Group.add_dep, Group.has_pruning_op = add_dep, has_op
+    try: yield
+    finally: Group.add_dep, Group.has_pruning_op = add, has
+
 # %% ../nbs/04_groups.ipynb #a4f76317
 _NORM_LAYERS = (nn.modules.batchnorm._BatchNorm, nn.LayerNorm, nn.GroupNorm, nn.modules.instancenorm._InstanceNorm, nn.PReLU)
-_IN_FNS = {tpf.prune_conv_in_channels, tpf.prune_linear_in_channels}
+IN_CHANNEL_FNS = {tpf.prune_conv_in_channels, tpf.prune_linear_in_channels}   # Torch-Pruning's handlers that cut input channels (a consumer, not a producer)
 
 def _axes(m, fn):
     "[(param name, axis)] that a pruning handler `fn` cuts on module `m`; `out` True for the producers"
     dw = isinstance(m, nn.modules.conv._ConvNd) and m.groups > 1 and m.groups == m.in_channels == m.out_channels
-    if isinstance(m, nn.modules.conv._ConvNd) and (dw or fn not in _IN_FNS):
+    if isinstance(m, nn.modules.conv._ConvNd) and (dw or fn not in IN_CHANNEL_FNS):
         return [('weight', out_axis(m)), ('bias', 0)], True
     if isinstance(m, nn.modules.conv._ConvNd):
         return ([('weight', 1 - out_axis(m))] if m.groups == 1 else []), False
-    if isinstance(m, nn.Linear): return ([('weight', 1)], False) if fn in _IN_FNS else ([('weight', 0), ('bias', 0)], True)
+    if isinstance(m, nn.Linear): return ([('weight', 1)], False) if fn in IN_CHANNEL_FNS else ([('weight', 0), ('bias', 0)], True)
     if isinstance(m, _NORM_LAYERS): return [('weight', 0), ('bias', 0)], True
     return [], False
 
@@ -135,15 +176,22 @@ def shuffled_layers(dg:tp.DependencyGraph) -> dict:
             else: todo += list(n.inputs)
     return res
 
-def channel_groups(model:nn.Module, x, ignored=None, dg=None) -> list:
+def channel_groups(model:nn.Module, x,     # the model, and an input batch to trace it with
+                   ignored=None,            # layers whose groups are left out (the output layers always are)
+                   dg=None,                 # its graph from `trace_graph`, if traced already
+                   max_idxs:int|None=None,  # most channel indices one group may hold (None: from the graph's size)
+                   max_ops:int|None=None,   # most ops one group may hold (None: from the graph's size)
+                   max_s:float=30.,         # most seconds one group may take
+                  ) -> list:
     "The coupled channel groups of `model`, traced with input `x` (none through the output layers or a pixel shuffle)"
     dg = dg or trace_graph(model, x)
     ignored = output_layers(dg) + list(shuffled_layers(dg)) + listify(ignored)
     groups = []
-    for g in dg.get_all_groups(ignored_layers=ignored, root_module_types=prunable_types()):
-        root = g[0].dep.target.module
-        n = len(g[0].idxs)
-        groups.append(ChannelGroup(root, n, _members(g, n), _blocks([it.dep.target.module for it in g])))
+    with _bounded(model, dg, max_idxs, max_ops, max_s):
+        for g in dg.get_all_groups(ignored_layers=ignored, root_module_types=prunable_types()):
+            root = g[0].dep.target.module
+            n = len(g[0].idxs)
+            groups.append(ChannelGroup(root, n, _members(g, n), _blocks([it.dep.target.module for it in g])))
     return groups
 
 # %% ../nbs/04_groups.ipynb #74dde266
@@ -161,7 +209,8 @@ class GroupUnits:
         ex = list(find_modules(model, exclude).values())
         gs = channel_groups(model, x, ex)
         if types: gs = [g for g in gs if isinstance(g.root, types)]
-        if not gs: raise ValueError("the model has no channel group that can be pruned" + (f" among include={include!r}" if types else ''))
+        if not gs: raise ValueError("the model has no channel group that can be pruned" + (f" among include={include!r}" if types else '') +
+                                    " (a group is left alone when it holds the output layer, a layer named in exclude or one before a pixel shuffle)")
         names = {m: n for n,m in model.named_modules()}
         self.groups = {names[g.root]: g for g in gs}
         self.layers = {names[mb.module]: mb.module for g in gs for mb in g.members if mb.out and mb.name == 'weight'}

@@ -8,7 +8,7 @@ import torch, torch.nn as nn
 from torch_pruning.pruner import function as tpf
 from fastcore.basics import store_attr
 from .granularity import prunable_types, run_model
-from .groups import trace_graph, _IN_FNS
+from .groups import trace_graph, IN_CHANNEL_FNS
 
 def _is_dw(m): return isinstance(m, nn.modules.conv._ConvNd) and m.groups > 1 and m.groups == m.in_channels == m.out_channels
 def _is_grouped(m): return isinstance(m, nn.modules.conv._ConvNd) and m.groups > 1 and not _is_dw(m)
@@ -42,7 +42,7 @@ def _grouped_ins(model, x, groups, convs) -> list:
         roots = {}   # group -> root_of over c's input channels
         for it in dg.get_pruning_group(c, tpf.prune_conv_in_channels, list(range(c.in_channels))):
             m = it.dep.target.module
-            if m not in outs or it.dep.handler in _IN_FNS or it.root_idxs is None or None in it.root_idxs: continue   # only producers feed c
+            if m not in outs or it.dep.handler in IN_CHANNEL_FNS or it.root_idxs is None or None in it.root_idxs: continue   # only producers feed c
             g, mb = outs[m]
             ro = roots.setdefault(g, torch.full((c.in_channels,), g.n, dtype=torch.long))
             ro[torch.tensor([int(r) for r in it.root_idxs])] = mb.root_of.cpu()[torch.tensor([int(i) for i in it.idxs])]

@@ -8,10 +8,12 @@ import pandas as pd, torch, torch.nn as nn
 import matplotlib.pyplot as plt
 from fastcore.basics import patch
 from fastai.learner import Learner
-from .granularity import prunable_types, out_axis
+from .granularity import prunable_types, out_axis, run_model, check_int
+from .removal import example_input
 
 # %% auto #0
-__all__ = ['sparsity_report', 'latency', 'compare_models', 'filters_per_layer', 'plot_filters']
+__all__ = ['sparsity_report', 'latency', 'paired_latency', 'latency_change', 'compare_models', 'filters_per_layer',
+           'plot_filters']
 
 # %% ../nbs/07b_report.ipynb #0815b056
 def sparsity_report(model:nn.Module, # the model to inspect
@@ -34,44 +36,81 @@ def sparsity_report(self:Learner, plot:bool=False) -> pd.DataFrame:
     return sparsity_report(self.model, plot=plot)
 
 # %% ../nbs/07b_report.ipynb #a2109589
-import time, statistics
+import time, statistics, math
 from torch_pruning.utils import count_ops_and_params
+from fastai.torch_core import to_device
 
 def _accuracy(model, dl, device):
     model.eval(); correct = n = 0
     with torch.no_grad():
         for *xs, y in dl:
-            correct += (model(*[x.to(device) for x in xs]).argmax(-1) == y.to(device)).sum().item(); n += len(y)
+            p = model(*[x.to(device) for x in xs])
+            correct += (p.argmax(-1) == y.to(device).reshape(p.shape[:-1])).sum().item(); n += len(y)   # y of (bs, 1): a tabular one
     return correct / max(n, 1)
 
 def latency(model:nn.Module, x, n_runs:int=20, n_warmup:int=3) -> float:
-    "Median seconds of `model(x)` in eval mode, without gradients"
+    "Median seconds of `model(x)` (`model(*x)` for a tuple) in eval mode, without gradients"
     model.eval()
     with torch.no_grad():
-        for _ in range(n_warmup): model(x)
+        for _ in range(n_warmup): run_model(model, x)
         ts = []
         for _ in range(n_runs):
-            t = time.perf_counter(); model(x); ts.append(time.perf_counter() - t)
+            t = time.perf_counter(); run_model(model, x); ts.append(time.perf_counter() - t)
     return statistics.median(ts)
 
-def _metrics(model, dls, x, n_runs):
-    dev = next(model.parameters()).device
-    params = sum(p.numel() for p in model.parameters())
-    macs, _ = count_ops_and_params(model, x[:1].to(dev))
-    cpu = model.to('cpu')
-    lat = latency(cpu, x.cpu(), n_runs)
-    model.to(dev)
-    return {'learnables': params, 'memory (MB)': sum(p.numel()*p.element_size() for p in model.parameters())/2**20,
-            'MACs (M)': macs/1e6, 'CPU latency (ms)': lat*1e3, 'accuracy': _accuracy(model, dls.valid, dev)}
+def paired_latency(a:nn.Module, b:nn.Module, x, n_runs:int=20, n_warmup:int=3):
+    "Seconds of `a(x)` and `b(x)` over `n_runs` rounds, each round timing both (in alternating order) after warm-up"
+    ta, tb = [], []
+    with torch.no_grad():
+        for m in (a.eval(), b.eval()):
+            for _ in range(n_warmup): run_model(m, x)
+        for i in range(n_runs):
+            for m, ts in ((a, ta), (b, tb))[::1 if i % 2 == 0 else -1]:
+                t = time.perf_counter(); run_model(m, x); ts.append(time.perf_counter() - t)
+    return ta, tb
 
-def compare_models(original:nn.Module, pruned:nn.Module, dls, # two models, and the data they are measured on
-                   n_runs:int=20  # timed runs for the latency median
+def latency_change(ta:list, tb:list, q:float=0.1):
+    "% change from `ta` to `tb` (median of the paired ratios) and its spread (their `q` and 1-`q` quantiles): NaN unless all but `q` of the rounds agree"
+    r = sorted(b/a - 1 for a, b in zip(ta, tb))
+    k = int(q*len(r))   # rounds that may go the other way
+    lo, hi = r[k]*100, r[len(r)-1-k]*100
+    return (statistics.median(r)*100 if lo > 0 or hi < 0 else float('nan')), lo, hi
+
+def _as_model(m, name):
+    if isinstance(m, Learner): return m.model
+    if not isinstance(m, nn.Module): raise ValueError(f"{name}={m!r} is not allowed: use an nn.Module or a Learner")
+    return m
+
+def _metrics(model, dls, x):
+    dev = next(model.parameters()).device
+    x1 = tuple(t[:1] for t in x) if isinstance(x, tuple) else x[:1]
+    macs, _ = count_ops_and_params(model, to_device(x1, dev))
+    return {'learnables': sum(p.numel() for p in model.parameters()),
+            'memory (MB)': sum(p.numel()*p.element_size() for p in model.parameters())/2**20,
+            'MACs (M)': macs/1e6, 'CPU latency (ms)': None, 'accuracy': _accuracy(model, dls.valid, dev)}
+
+def compare_models(original:nn.Module|Learner, pruned:nn.Module|Learner, # two models (or their Learners)
+                   dls=None,       # the data they are measured on (None: the first Learner's)
+                   n_runs:int=20   # timed rounds for the latency
                   ) -> pd.DataFrame:
-    "Learnables, memory, MACs, CPU latency and accuracy of two models, with the % change"
-    x = dls.one_batch()[0]
-    a, b = _metrics(original, dls, x, n_runs), _metrics(pruned, dls, x, n_runs)
-    df = pd.DataFrame({'original': a, 'pruned': b})
+    "Learnables, memory, MACs, CPU latency and accuracy of two models, with the % change (latency: only beyond its noise)"
+    check_int(n_runs, 'n_runs', 5)   # fewer rounds measure no spread
+    if dls is None: dls = next((getattr(m, 'dls', None) for m in (original, pruned) if isinstance(m, Learner)), None)
+    if dls is None: raise ValueError("dls=None is not allowed with two nn.Modules: pass the DataLoaders they are measured on (or a Learner)")
+    a, b = _as_model(original, 'original'), _as_model(pruned, 'pruned')
+    x = example_input(dls, n=getattr(dls.train, 'bs', 64))   # one training batch: a tuple for a model of several inputs
+    ma, mb = _metrics(a, dls, x), _metrics(b, dls, x)
+    devs = [next(m.parameters()).device for m in (a, b)]
+    try: ta, tb = paired_latency(a.cpu(), b.cpu(), to_device(x, 'cpu'), n_runs)
+    finally:
+        for m, d in zip((a, b), devs): m.to(d)
+    ma['CPU latency (ms)'], mb['CPU latency (ms)'] = statistics.median(ta)*1e3, statistics.median(tb)*1e3
+    df = pd.DataFrame({'original': ma, 'pruned': mb})
     df['change (%)'] = (df.pruned / df.original - 1) * 100
+    ch, lo, hi = latency_change(ta, tb)
+    df.loc['CPU latency (ms)', 'change (%)'] = ch
+    df['note'] = ''
+    df.loc['CPU latency (ms)', 'note'] = f"{'within noise: ' if math.isnan(ch) else ''}paired runs {lo:+.0f}% to {hi:+.0f}%"
     return df
 
 # %% ../nbs/07b_report.ipynb #677e6e57

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_schedule.ipynb #7ea3aaf9
 from __future__ import annotations
-import math
+import math, numbers, inspect
 import numpy as np
 import matplotlib.pyplot as plt
 from fastcore.basics import store_attr
@@ -15,6 +15,18 @@ __all__ = ['one_shot', 'iterative', 'agp', 'lin', 'one_cycle', 'dsd', 'SCHEDULES
            'sched_iterative', 'sched_agp', 'sched_one_cycle', 'sched_dsd', 'get_schedule', 'plot_schedules']
 
 # %% ../nbs/03_schedule.ipynb #2942e452
+def _forms(): return f"use a Schedule, one of {list(SCHEDULES)} or a function f(start, end, pos)"
+
+def _check_signature(f, kwargs:dict, name:str):
+    "Refuse `f` unless it is a callable that takes `(start, end, pos, **kwargs)` (unchecked when Python cannot read its signature)"
+    if not callable(f): raise ValueError(f"schedule={f!r} is not allowed: {_forms()}")
+    try: sig = inspect.signature(f)
+    except (TypeError, ValueError): return   # a builtin without a signature: the trial calls decide
+    try: sig.bind(0., 1., 0.5, **kwargs)
+    except TypeError:
+        kw = ''.join(f', {k}' for k in kwargs)
+        raise ValueError(f"schedule={name!r} is not allowed: it takes {sig}, not (start, end, pos{kw}); {_forms()}") from None
+
 class Schedule:
     "Fraction of the target sparsity to reach at each point of training"
     def __init__(self, f,                 # f(start, end, pos, **kwargs) -> sparsity at pos in [0, 1]
@@ -25,10 +37,14 @@ class Schedule:
             raise ValueError(f"start_pct={start_pct!r}, end_pct={end_pct!r} are not allowed: need 0 <= start_pct < end_pct <= 1")
         store_attr('f,start_pct,end_pct'); self.kwargs = kwargs
         self.name = name or getattr(f, '__name__', 'schedule').replace('sched_', '')
+        _check_signature(f, kwargs, self.name)
         for pos in np.linspace(0, 1, 101):
-            v = f(0., 1., float(pos), **kwargs)
-            if not (isinstance(v, (int, float)) and 0 <= v <= 1):
-                v = f'{v:.4g}' if isinstance(v, (int, float)) else repr(v)
+            try: v = f(0., 1., float(pos), **kwargs)
+            except Exception as e:
+                raise ValueError(f"schedule={self.name!r} is not allowed: calling it as f(0.0, 1.0, {pos:.2f}) raised "
+                                 f"{type(e).__name__}: {e}; {_forms()}") from e
+            if not (isinstance(v, numbers.Real) and not isinstance(v, bool) and 0 <= v <= 1):
+                v = f'{v:.4g}' if isinstance(v, numbers.Real) else repr(v)
                 raise ValueError(f"schedule {self.name!r} returned {v} at pos={pos:.2f}: a schedule must return a fraction in [0, 1]")
 
     def __call__(self, **kwargs):
