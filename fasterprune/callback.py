@@ -89,6 +89,7 @@ class SparsifyCallback(Callback):
         store_attr()
         self.sparsifier, self._ref = None, None
 
+    def __getstate__(self): return {**self.__dict__, '_ref': None}   # a weak reference does not pickle (learn.export): the targets start again from the model loaded
     def after_create(self): self._setup()
     def before_fit(self):
         if not_a_fit(self.learn): self.run = False; return   # nothing pruned, masked or removed: the learner stays as it is

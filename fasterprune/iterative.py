@@ -11,11 +11,11 @@ from fastcore.basics import store_attr, patch
 from fastai.callback.core import Callback, CancelFitException
 from torch_pruning.utils import count_ops_and_params
 import numbers
-from .granularity import check_int
+from .granularity import check_int, check_bool
 from .criteria import get_criteria
 from .sparsifier import Sparsifier
 from .removal import remove_pruned, example_input, check_removable
-from .callback import end_after_others
+from .callback import end_after_others, not_a_fit, check_alone
 from .report import _accuracy
 
 # %% auto #0
@@ -24,7 +24,7 @@ __all__ = ['IterativePruning']
 # %% ../nbs/12_iterative.ipynb #7f4015d1
 class IterativePruning(Callback):
     "Every `n_batches`, prune the `max_to_prune` lowest-ranked channels across all groups, until a stop criterion"
-    order = 40
+    order, prunes = 40, True
     def __init__(self, max_to_prune:int=8,    # channels pruned at each step (a count)
                  n_batches:int=10,           # fine-tuning mini-batches between steps
                  criteria='taylor',          # what ranks the channels
@@ -38,6 +38,7 @@ class IterativePruning(Callback):
                  exclude=None,               # names or modules whose output channels stay (the output layer always does)
                  plot:bool=False):           # redraw the three panels after each step
         check_int(max_to_prune, 'max_to_prune', 1); check_int(n_batches, 'n_batches', 1)
+        for k in ('validate', 'remove', 'plot'): check_bool(locals()[k], k)
         if max_iters is not None: check_int(max_iters, 'max_iters', 1)
         if min_units is not None: check_int(min_units, 'min_units', 1)
         for k in ('target_params', 'target_macs', 'min_accuracy'):
@@ -55,18 +56,33 @@ class IterativePruning(Callback):
         if self.remove: check_removable(self.model, self.sample, exclude=self.exclude)
 
     def before_fit(self):
+        if not_a_fit(self.learn): self.run = False; return   # lr_find, validate, get_preds: the learner stays as it is
+        check_alone(self)
         if getattr(self, 'sp', None) is None or not self.sp.owns(self.model): self._setup()
         self.sp.attach(); self.sp.refresh(); self.sp.apply()
         self.n_total = sum(self.sp.units.unit_mask(k).numel() for k in self.sp.units.keys)
         self.n_free = self.n_total - len(self.sp.units.keys)*self.sp.min_keep
-        if self.max_to_prune > self.n_free:
-            raise ValueError(f"max_to_prune={self.max_to_prune} is more than the {self.n_free} channels that can be pruned")
+        try: self._check_fit()
+        except ValueError: self.sp.criteria.detach(); raise   # no score hooks left running in later fits
         self.params0, self.macs0 = self._size(self.model)   # of the model this fit starts with
         pruned = self.n_total - sum(int(self.sp.units.unit_mask(k).sum()) for k in self.sp.units.keys)   # from a checkpoint
         self.n_pruned, self.iter_, self.count = pruned, 0, 0
         self.losses, self.accs, self.n_units, self.params, self.macs = [], [], [self.n_total], [1.], [1.]
         if self.validate: self.accs.append(self._acc())
         end_after_others(self)
+
+    def _check_fit(self):
+        "Refuse a `max_to_prune`, `min_units` or `n_batches` under which no pruning step could run in this fit"
+        if self.max_to_prune > self.n_free:
+            raise ValueError(f"max_to_prune={self.max_to_prune} is more than the {self.n_free} channels that can be pruned")
+        left = sum(int(self.sp.units.unit_mask(k).sum()) for k in self.sp.units.keys)
+        if self.min_units is not None and self.min_units >= left:
+            raise ValueError(f"min_units={self.min_units} is not allowed for this model: it has {left} prunable channels left, "
+                             f"so no pruning step could run; use min_units < {left}")
+        n_steps = self.n_epoch*len(self.dls.train)
+        if self.n_batches > n_steps:
+            raise ValueError(f"n_batches={self.n_batches} is not allowed for this fit: it trains on {n_steps} mini-batches "
+                             f"(n_epoch={self.n_epoch} x {len(self.dls.train)} per epoch), so no pruning step could run; use n_batches <= {n_steps}")
 
     def after_step(self):
         self.sp.apply()
