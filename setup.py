@@ -21,6 +21,7 @@ py_versions = '3.9 3.10 3.11 3.12'.split()
 requirements = shlex.split(cfg.get('requirements', ''))
 dev_requirements = shlex.split(cfg.get('dev_requirements', ''))
 bench_requirements = shlex.split(cfg.get('bench_requirements', ''))
+docs_requirements = shlex.split(cfg.get('docs_requirements', ''))   # what the docs build alone needs (the Pages deploy)
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 
@@ -36,7 +37,7 @@ setuptools.setup(
     packages = setuptools.find_packages(),
     include_package_data = True,
     install_requires = requirements,
-    extras_require = {'dev': dev_requirements, 'bench': bench_requirements},
+    extras_require = {'dev': dev_requirements, 'bench': bench_requirements, 'docs': docs_requirements},
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),
