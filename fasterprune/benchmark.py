@@ -4,12 +4,13 @@
 
 # %% ../nbs/08_benchmark.ipynb #29bd67a1
 from __future__ import annotations
-import time, random, statistics, contextlib, io, copy, json, warnings, psutil
+import sys, time, random, statistics, contextlib, io, copy, json, warnings, psutil
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FormatStrFormatter
 from fastcore.script import call_parse
+from fastprogress.fastprogress import progress_bar, ConsoleProgressBar, printing
 from fastai.learner import Learner
 from fastai.callback.core import Callback
 from fastai.data.load import DataLoader
@@ -109,17 +110,17 @@ def fasterai_available():
     except Exception: return False
 
 def bench_fit(n_batches:int=64, bs:int=32, size:int=64, n_runs:int=5, granularities=('weight', 'filter'),
-              device='cpu', fasterai:bool=None) -> pd.DataFrame:
-    "Fit time and pruning-state ratios of each configuration against a plain fastai fit, in one run"
+              device='cpu', fasterai:bool=None, progress:bool=True) -> pd.DataFrame:
+    "Fit time and pruning-state ratios of each configuration against a plain fastai fit, in one run (`progress`: a bar over the fits)"
     with_fa = fasterai_available() if fasterai is None else fasterai
     dls = synthetic_dls(n_batches, bs, size, device=device)
     cfgs = _configs(granularities, with_fa)
     _fit_once(dls, cfgs['fastai'], device=device)        # warm-up
     times, cpus, state, mems, setups = {k: [] for k in cfgs}, {k: [] for k in cfgs}, {}, {k: [] for k in cfgs}, {k: [] for k in cfgs}
-    for _ in range(n_runs):
-        for k, mk in cfgs.items():
-            t, c, nb, pb, m, su = _fit_once(dls, mk, device=device)
-            times[k].append(t); cpus[k].append(c); state[k] = nb/pb; mems[k].append(m); setups[k].append(su)
+    fits = [(k, mk) for _ in range(n_runs) for k, mk in cfgs.items()]   # interleaved: every configuration once per run
+    for k, mk in (progress_bar(fits, leave=False) if progress else fits):
+        t, c, nb, pb, m, su = _fit_once(dls, mk, device=device)
+        times[k].append(t); cpus[k].append(c); state[k] = nb/pb; mems[k].append(m); setups[k].append(su)
     med = statistics.median
     base, base_cpu = med(times['fastai']), med(cpus['fastai'])
     return pd.DataFrame([dict(config=k, fit_ratio=med(v)/base, cpu_ratio=med(cpus[k])/base_cpu, setup_s=med(setups[k]), state_ratio=state[k],
@@ -153,10 +154,10 @@ def bench_removal(size:int=224, bs:int=16, n_runs:int=5, model='resnet50') -> pd
     return pd.DataFrame(rows, columns=['measure', 'value'])
 
 # %% ../nbs/08_benchmark.ipynb #569feb0e
-def bench_zoo(size:int=64) -> pd.DataFrame:
-    "How many zoo models prune, remove and stay exact, by criterion"
+def bench_zoo(size:int=64, progress:bool=True) -> pd.DataFrame:
+    "How many zoo models prune, remove and stay exact, by criterion (`progress`: a bar over the models)"
     from fasterprune.zoo import zoo_table
-    df = zoo_table(size=size)
+    df = zoo_table(size=size, progress=progress)
     ok = df.max_diff.notna() if 'max_diff' in df else pd.Series(False, index=df.index)
     return df.assign(removed_ok=ok).groupby('criteria').agg(models=('model', 'count'), pruned_and_removed=('removed_ok', 'sum'), exact=('exact', 'sum'))
 
@@ -232,6 +233,10 @@ ACC_ROWS = ('narrow dense', 'fasterai SparsifyCallback', 'fasterai PruneCallback
             'fasterprune target_macs', 'fasterprune target_macs local')   # run by default (besides dense)
 ACC_EXTRA = ('Torch-Pruning GroupNormPruner', 'fasterprune sparsity', 'fasterprune target_macs taylor', 'fasterprune target_macs + KD')   # on request: `rows=`
 
+def _print(line, pb=None):
+    "Print `line` on a line of its own: a console bar `pb` is wiped first, and drawn again below at its next update"
+    print(('\r\x1b[K' if isinstance(pb, ConsoleProgressBar) and printing() else '') + line, flush=True)
+
 def _measure(learn, x, xb, valid) -> dict:
     m = learn.model
     dev = next(m.parameters()).device
@@ -245,12 +250,17 @@ def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
                    n_train:int=6000, n_valid:int=2000, epochs:int=4, bs:int=128, lr:float=3e-3,
                    width:int=8,       # channels of ResNet-20's first stage (16 in the paper)
                    rows=ACC_ROWS,     # recipes besides dense: names from `ACC_ROWS` and `ACC_EXTRA`
-                   device='cpu', fasterai:bool=None, verbose:bool=True) -> pd.DataFrame:
+                   device='cpu', fasterai:bool=None,
+                   verbose:bool=True,  # print every fit's row as it ends
+                   progress:bool=True  # a bar over the fits
+                  ) -> pd.DataFrame:
     "One row per fit: recipe, level, seed, accuracy, MACs, nonzero params and CPU latency of the model fit returns"
     with_fa = fasterai_available() if fasterai is None else fasterai
     bad = [r for r in rows if r not in ACC_ROWS + ACC_EXTRA]
     if bad: raise ValueError(f"rows={bad!r} is not allowed: use names from {list(ACC_ROWS + ACC_EXTRA)}")
-    runs = []
+    runs, n_fits = [], len(seeds) * (1 + len(levels)*sum(n in rows for n in ['narrow dense', *_acc_rows(1, None, with_fa)]))
+    pb = progress_bar(range(n_fits), leave=False) if progress and n_fits else None
+    if pb: pb.update(0)
     def run(name, level, seed, fit, w=width):
         set_seed(seed)
         dls.train.rng = random.Random(seed)   # every row sees the same batches in the same order
@@ -262,7 +272,8 @@ def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
             fit_s = time.perf_counter() - t0
             r = dict(recipe=name, level=level, seed=seed, **_measure(learn, x, xb, dls.valid), fit_s=fit_s)
         runs.append(r)
-        if verbose: print(' '.join(f'{k}={v:.4g}' if isinstance(v, float) else f'{k}={v}' for k,v in r.items()), flush=True)
+        if verbose: _print(' '.join(f'{k}={v:.4g}' if isinstance(v, float) else f'{k}={v}' for k,v in r.items()), pb)
+        if pb: pb.update(len(runs))
         return learn
     for seed in seeds:
         dls = fashion_mnist(n_train=n_train, n_valid=n_valid, bs=bs, device=device, seed=seed, verbose=False, download=False)
@@ -324,27 +335,27 @@ def main(what:str='fit,removal,zoo', # which benchmarks, comma-separated: fit, r
          epochs:int=4,     # accuracy: epochs of every fit
          n_train:int=6000, # accuracy: training images
          width:int=8,      # accuracy: ResNet-20's first-stage channels
-         rows:str=None,    # accuracy: recipes besides dense, comma-separated (default: `ACC_ROWS`; more in `ACC_EXTRA`)
+         rows:str=', '.join(ACC_ROWS), # accuracy: recipes besides dense, comma-separated; besides the default ones (`ACC_ROWS`): Torch-Pruning GroupNormPruner, fasterprune sparsity, fasterprune target_macs taylor and fasterprune target_macs + KD (`ACC_EXTRA`)
          out:str='bench_accuracy' # accuracy: folder for accuracy.json, accuracy.md, accuracy.png
         ):
     "Print fit-time and pruning-state ratios against plain fastai and fasterai; removal against Torch-Pruning; zoo coverage; accuracy at equal MACs"
     fmt = lambda v: f'{v:.3f}'
-    whats = what.split(',')
+    whats, bar = what.split(','), sys.stdout.isatty()   # progress bars in a terminal, none in a log
     if 'fit' in whats:
         print(f"== Fit: resnet18, {device}, {n_batches} batches of {bs} at {size}px, agp to 50%, local, large_final; "
               f"medians of {n_runs} interleaved runs, torch threads={torch.get_num_threads()}")
-        print(bench_fit(n_batches, bs, size, n_runs, device=device).to_string(index=False, float_format=fmt))
+        print(bench_fit(n_batches, bs, size, n_runs, device=device, progress=bar).to_string(index=False, float_format=fmt))
     if 'removal' in whats:
         print("\n== Removal: resnet50, 50% of every group's channels, CPU")
         print(bench_removal(n_runs=n_runs).to_string(index=False, float_format=fmt))
     if 'zoo' in whats:
         print("\n== Zoo coverage: 50% of group channels, removed, max |removed - masked| <= 1e-5 in eval mode")
-        print(bench_zoo().to_string())
+        print(bench_zoo(progress=bar).to_string())
     if 'accuracy' in whats:
         lv, cfg = tuple(float(v) for v in levels.split(',')), dict(epochs=epochs, n_train=n_train, width=width, bs=128, device=device)
         print(f"\n== Accuracy at equal MACs: ResNet-20 (width {width}) on Fashion-MNIST, {n_train} images, {epochs} epochs, "
               f"levels {lv}, {n_seeds} seeds, {device}")
         rs = ACC_ROWS if rows is None else tuple(r.strip() for r in rows.split(','))
-        df = bench_accuracy(lv, tuple(range(n_seeds)), n_train=n_train, epochs=epochs, width=width, rows=rs, device=device)
+        df = bench_accuracy(lv, tuple(range(n_seeds)), n_train=n_train, epochs=epochs, width=width, rows=rs, device=device, progress=bar)
         print(save_accuracy(df, out, levels=lv, seeds=n_seeds, **cfg).to_string(index=False, float_format=fmt))
         print(f"(saved in {out}/: accuracy.json, accuracy.md, accuracy.png)")

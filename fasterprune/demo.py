@@ -58,6 +58,12 @@ def run_demo(n_train:int=10000,  # training images (a random subset)
     return cmp
 
 @call_parse
-def main(n_train:int=10000, n_valid:int=2000, epochs:int=4, bs:int=128, lr:float=3e-3, target_macs:float=0.25):
-    "`make demo`: see `run_demo`"
+def main(n_train:int=10000,  # training images (a random subset of Fashion-MNIST's 60,000)
+         n_valid:int=2000,   # validation images
+         epochs:int=4,       # epochs of each of the three fits
+         bs:int=128,         # batch size
+         lr:float=3e-3,      # maximum learning rate of the one-cycle fit
+         target_macs:float=0.25 # fraction of the dense model's MACs left after pruning
+        ):
+    "`make demo`: dense vs pruned-and-removed training of a small ResNet on Fashion-MNIST, without and with distillation (see `run_demo`)"
     run_demo(n_train, n_valid, epochs, bs, lr, target_macs)

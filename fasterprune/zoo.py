@@ -6,6 +6,7 @@
 from __future__ import annotations
 import copy, time
 import pandas as pd, torch, torch.nn as nn
+from fastprogress.fastprogress import progress_bar
 from torch_pruning.utils import count_ops_and_params
 from .criteria import get_criteria
 from .sparsifier import Sparsifier
@@ -47,10 +48,11 @@ def check_removal(model:nn.Module, x, sparsity:float=0.5, criteria='large_final'
                 macs_after=count_ops_and_params(model, x[:1])[0], max_diff=float((y - y_masked).abs().max()),
                 same_shape=y.shape == y_masked.shape, remove_s=t)
 
-def zoo_table(names=None, criteria=('random', 'large_final'), size:int=64, sparsity:float=0.5, seed:int=0) -> pd.DataFrame:
-    "`check_removal` on each model of the zoo and each criterion; a failure is a row with its error"
-    rows = []
-    for name in names or ZOO:
+def zoo_table(names=None, criteria=('random', 'large_final'), size:int=64, sparsity:float=0.5, seed:int=0,
+              progress:bool=True) -> pd.DataFrame:
+    "`check_removal` on each model of the zoo and each criterion; a failure is a row with its error (`progress`: a bar over the models)"
+    rows, names = [], list(names or ZOO)
+    for name in (progress_bar(names, leave=False) if progress else names):
         for c in criteria:
             torch.manual_seed(seed)
             x = torch.randn(2, 3, size, size)
@@ -109,10 +111,10 @@ def removal_status(model:nn.Module, x, sparsity:float=0.5) -> dict:
     with torch.no_grad(): d = _rel_diff(y0, model(x))
     return dict(status='exact' if d <= 1e-5 else 'inexact', params=p0, params_after=sum(p.numel() for p in model.parameters()), rel_diff=d)
 
-def torchvision_table(names=None, seed:int=0) -> pd.DataFrame:
-    "`removal_status` of each model of Torch-Pruning's torchvision list, with the seconds it took"
-    rows = []
-    for n in names or TORCHVISION:
+def torchvision_table(names=None, seed:int=0, progress:bool=True) -> pd.DataFrame:
+    "`removal_status` of each model of Torch-Pruning's torchvision list, with the seconds it took (`progress`: a bar over the models)"
+    rows, names = [], list(names or TORCHVISION)
+    for n in (progress_bar(names, leave=False) if progress else names):
         torch.manual_seed(seed)
         start = time.perf_counter()
         r = removal_status(TORCHVISION[n](), torch.randn(2, 3, input_size(n), input_size(n)))
