@@ -39,10 +39,7 @@ class KnowledgeDistillation(Callback):
 
     def _check_outputs(self):
         "Refuse a teacher whose outputs on a batch are not shaped like the model's"
-        dl = getattr(self.dls.train, 'dl', self.dls.train)
-        rng = getattr(dl, 'rng', None); st = rng.getstate() if rng is not None else None
         x = example_input(self.dls)
-        if rng is not None: rng.setstate(st); dl.rng = rng   # drawing the sample leaves the fit's batches as they were
         m, was = self.learn.model, self.learn.model.training
         try:
             with torch.no_grad(): s, t = run_model(m.eval(), x), run_model(self.teacher, x)

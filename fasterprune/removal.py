@@ -184,7 +184,9 @@ def check_removable(model:nn.Module, x, sparsity:float=0.5, **kwargs):
 def example_input(dls, n:int=2):
     "The first `n` samples of a batch of `dls`, to trace a model with: a tensor, or a tuple when the model takes several inputs"
     dl = getattr(dls.train, 'dl', dls.train)   # under DistributedDL, the loader it wraps
+    rng = getattr(dl, 'rng', None); st = rng.getstate() if rng is not None else None
     xs = tuple(plain(t[:n]) for t in dl.one_batch()[:getattr(dls, 'n_inp', 1)])   # plain tensors: fastai's subclasses change what tracing sees
+    if rng is not None: rng.setstate(st); dl.rng = rng   # drawing the sample leaves the fit's batches as they were (iterating replaces `dl.rng`)
     return xs[0] if len(xs) == 1 else xs
 
 @patch
