@@ -6,7 +6,7 @@ BIN   := $(VENV)/bin
 PY    := $(BIN)/python
 FMNIST := /usr/share/datasets/fashion-mnist
 
-.PHONY: demo test data venv readme bench export clean-nbs docs serve-docs docs-check chromium
+.PHONY: demo test compat data venv readme bench export clean-nbs docs serve-docs docs-check chromium
 
 $(BIN)/activate:
 	python3 -m venv $(VENV)
@@ -62,8 +62,13 @@ test: venv data chromium
 	@set -o pipefail; OMP_NUM_THREADS=1 $(BIN)/nbdev_test --do_print --timing $(TEST_ARGS) 2>&1 | tee .test.log; rc=$$?; \
 	  n=$$(grep -o 'Starting [^ ]*\.ipynb' .test.log | wc -l); \
 	  f=$$(sed -n '/Failed On The Following Notebooks/,$$p' .test.log | grep -c '\.ipynb$$'); \
-	  echo "$$((n-f)) passed, $$f failed"; exit $$rc
+	  echo "$$((n-f)) passed, $$f failed" | tee -a .test.log; exit $$rc
 
 # README.md is generated from nbs/index.ipynb without Quarto.
 readme: venv
 	$(PY) tools/nb2md.py nbs/index.ipynb README.md
+
+# The built wheel in two fresh venvs, the newest releases pip resolves and the floors settings.ini declares,
+# each running tools/compat_smoke.py (the README's blocks at a small size and each driver once); logs in .compat/.
+compat: venv data
+	$(PY) tools/compat.py

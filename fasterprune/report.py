@@ -8,7 +8,7 @@ import pandas as pd, torch, torch.nn as nn
 import matplotlib.pyplot as plt
 from fastcore.basics import patch
 from fastai.learner import Learner
-from .granularity import prunable_types, out_axis, run_model, check_int
+from .granularity import prunable_types, out_axis, run_model, check_int, plain
 from .removal import example_input
 
 # %% auto #0
@@ -44,8 +44,8 @@ def _accuracy(model, dl, device):
     model.eval(); correct = n = 0
     with torch.no_grad():
         for *xs, y in dl:
-            p = model(*[x.to(device) for x in xs])
-            correct += (p.argmax(-1) == y.to(device).reshape(p.shape[:-1])).sum().item(); n += len(y)   # y of (bs, 1): a tabular one
+            p, y = plain(model(*[x.to(device) for x in xs])), plain(y).to(device)   # fastai 2.8.6: TensorImage == TensorCategory is False
+            correct += (p.argmax(-1) == y.reshape(p.shape[:-1])).sum().item(); n += len(y)   # y of (bs, 1): a tabular one
     return correct / max(n, 1)
 
 def latency(model:nn.Module, x, n_runs:int=20, n_warmup:int=3) -> float:
