@@ -4,10 +4,12 @@ Serves _docs/ on 127.0.0.1 and drives a real headless Chromium (Debian's, throug
 Fails on: a page that does not load, a console error (or a request that fails: the site must not need the
 internet), a broken internal link or anchor, an image that does not render, an entry of
 `fasterprune.all.__all__` with no section (heading or anchor) on any page, a search for "SparsifyCallback" in
-the site's search box that finds nothing. Saves screenshots of the index, the callback chapter and a tutorial's
-plot under _docs/_screenshots/.
+the site's search box that finds nothing, a code block (input, output, signature) or table wider than its box
+without a scrollbar the reader can see, `NoneType` in a parameter table or signature, the copy buttons' "Copied!"
+in the search index. Saves screenshots of the index, the callback chapter and a tutorial's plot under
+_docs/_screenshots/.
 """
-import argparse, functools, http.server, os, re, shutil, sys, threading, time
+import argparse, functools, http.server, json, os, re, shutil, sys, threading, time
 from pathlib import Path
 from urllib.parse import urljoin, urldefrag, urlparse, unquote
 
@@ -55,6 +57,53 @@ IMG_JS = """async () => {
   return imgs.map(i => [i.currentSrc.slice(0, 80), i.naturalWidth]);
 }"""
 
+# Code blocks and tables wider than their box. Fine when the box that clips them scrolls with a scrollbar the
+# reader sees; a failure when they are cut (overflow hidden), spill out of the text column, or scroll behind a
+# scrollbar that does not show. Chromium runs with its scrollbars drawn (Playwright hides them: every scrollbar
+# then measures 0 px). Where the system overlays scrollbars only while scrolling (macOS, phones), Chrome and
+# Safari still draw one that the site's CSS styles (`::-webkit-scrollbar` and its thumb): without that, a block
+# cut at the right edge looks complete.
+WIDE_JS = """() => {
+  const col = document.querySelector('.md-content__inner'), colRight = col.getBoundingClientRect().right + 1;
+  const flat = rs => [...rs].flatMap(r => [r, ...flat(r.cssRules || [])]);   // @media and nested rules too
+  const rules = [...document.styleSheets].flatMap(s => flat(s.cssRules)).filter(r => /::-webkit-scrollbar/.test(r.selectorText));
+  const styled = (a, pseudo, prop) => rules.some(r => r.style[prop] && r.selectorText.split(/,(?![^(]*\\))/).some(sel => {
+    const [base, p] = sel.trim().split('::');
+    return p === pseudo && a.matches(/^$|\\s$/.test(base) ? base + '*' : base);
+  }));
+  const shown = a => {   // why the horizontal scrollbar of `a` cannot be seen, or ''
+    const s = getComputedStyle(a);
+    if (a.offsetHeight - a.clientHeight - parseFloat(s.borderTopWidth) - parseFloat(s.borderBottomWidth) < 1) return 'scrollbar hidden';
+    if (a.getBoundingClientRect().right > colRight) return 'scroll box sticks out of the column';
+    if (!styled(a, '-webkit-scrollbar', 'height') || !styled(a, '-webkit-scrollbar-thumb', 'backgroundColor')
+        || s.scrollbarColor !== 'auto' || s.scrollbarWidth !== 'auto') return 'scrollbar shows only while scrolling (macOS)';
+    return '';
+  };
+  const visRight = a => a.getBoundingClientRect().left + a.clientLeft + a.clientWidth + 1;
+  const bad = [], all = col.querySelectorAll('pre, table');
+  for (const e of all) {
+    const end = e.getBoundingClientRect().left + e.clientLeft + e.scrollWidth;   // where its content ends
+    let why = end > colRight ? 'spills out of the column' : '';
+    for (let a = e; a !== col; a = a.parentElement) {
+      if (end <= visRight(a)) continue;
+      const ox = getComputedStyle(a).overflowX;
+      if (ox === 'auto' || ox === 'scroll') { why = shown(a); break; }
+      if (ox !== 'visible') { why = 'cut (overflow ' + ox + ')'; break; }
+    }
+    if (why) bad.push(`${why}: ${e.textContent.trim().replace(/\\s+/g, ' ').slice(0, 40)}`);
+  }
+  return {n: all.length, bad};
+}"""
+
+SIG = ':is(h2,h3,h4,h5) + .highlight > pre'   # show_doc's signature: the code block right under its heading
+NONETYPE_JS = f"""() => [...document.querySelectorAll('.md-content table, .md-content {SIG}')]
+  .filter(e => e.textContent.includes('NoneType')).map(e => e.textContent.trim().replace(/\\s+/g, ' ').slice(0, 60))"""
+
+def copied_entries():
+    "Search index entries with the copy buttons' 'Copied!' in them"
+    idx = json.loads((SITE/'search'/'search_index.json').read_text())
+    return [d['location'] for d in idx['docs'] if 'Copied!' in d.get('text', '') + d.get('title', '')]
+
 def check(out=print):
     from playwright.sync_api import sync_playwright
     t0 = time.time()
@@ -62,10 +111,11 @@ def check(out=print):
     pages = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob('*.html') if p.name != '404.html' and '_screenshots' not in p.parts)
     srv, base = serve(SITE)
     prefix = site_prefix()
-    errors, info, n = [], {}, dict(links=0, external=0, anchors=0, images=0)
+    errors, info, n = [], {}, dict(links=0, external=0, anchors=0, images=0, blocks=0, wide=0, nonetype=0)
     SHOTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium(), headless=True, args=FLAGS)
+        # scrollbars drawn, as on a desktop: the width check measures them (and the screenshots show them)
+        browser = pw.chromium.launch(executable_path=chromium(), headless=True, args=FLAGS, ignore_default_args=['--hide-scrollbars'])
         ctx = browser.new_context(viewport={'width': 1400, 'height': 1000})
         page = ctx.new_page()
         console = []
@@ -84,6 +134,13 @@ def check(out=print):
             errors += [f'{p}: {c}' for c in console]
             n['images'] += len(imgs)
             errors += [f'{p}: image does not render: {src}' for src, w in imgs if not w]
+            wide = page.evaluate(WIDE_JS)
+            n['blocks'] += wide['n']; n['wide'] += len(wide['bad'])
+            if wide['bad']: errors.append(f'{p}: {len(wide["bad"])} of {wide["n"]} code blocks and tables too wide, without a visible scrollbar: '
+                                          + '; '.join(wide['bad'][:3]) + ('; ...' if len(wide['bad']) > 3 else ''))
+            nonetype = page.evaluate(NONETYPE_JS)
+            n['nonetype'] += len(nonetype)
+            if nonetype: errors.append(f'{p}: NoneType in {len(nonetype)} parameter tables or signatures: {nonetype[0]!r}')
         # links and anchors, against the pages and ids the browser saw
         for p, d in info.items():
             for href in d['links']:
@@ -122,6 +179,8 @@ def check(out=print):
             if hits: break
         meta = page.locator('.md-search-result__meta').first.inner_text() if hits else 'no results'
         if not hits: errors.append('search for "SparsifyCallback" finds nothing')
+        copied = copied_entries()
+        if copied: errors.append(f'"Copied!" (a copy button) in {len(copied)} search entries: {", ".join(copied[:3])}')
         page.screenshot(path=str(SHOTS/'search.png'))
         page.keyboard.press('Escape')
         # screenshots: the index, the callback chapter's API table, a tutorial's plot
@@ -142,7 +201,9 @@ def check(out=print):
     srv.shutdown()
     out(f'docs check: {len(info)} pages visited, {n["links"]} internal links checked ({n["external"]} external not followed), '
         f'{n["anchors"]} anchors checked, {n["images"]} images checked, {len(names)} API entries checked '
-        f'({len(names)-len(missing)} with a section), search "SparsifyCallback": {hits} results ({meta.strip()}), '
+        f'({len(names)-len(missing)} with a section), {n["blocks"]} code blocks and tables checked ({n["wide"]} too wide '
+        f'without a visible scrollbar), {n["nonetype"]} NoneType in parameter tables, {len(copied)} "Copied!" in the search index, '
+        f'search "SparsifyCallback": {hits} results ({meta.strip()}), '
         f'screenshots in {SHOTS.relative_to(ROOT)}/ (tutorial: {tut}), {time.time()-t0:.0f}s')
     for e in errors: out(f'  FAIL {e}')
     out(f'docs check: {"FAILED, " + str(len(errors)) + " problems" if errors else "OK"}')
