@@ -14,7 +14,7 @@ from .granularity import check_granularity, check_int, check_bool
 from .criteria import get_criteria, large_final
 from .schedule import get_schedule, agp, one_shot
 from .sparsifier import Sparsifier, check_targets, default_context
-from .removal import example_input, check_removable
+from .removal import example_input, check_removable, remove_masked
 from .macs import layer_macs
 import warnings, weakref
 import numpy as np
@@ -89,7 +89,7 @@ class SparsifyCallback(Callback):
         store_attr()
         self.sparsifier, self._ref = None, None
 
-    def __getstate__(self): return {**self.__dict__, '_ref': None}   # a weak reference does not pickle (learn.export): the targets start again from the model loaded
+    def __getstate__(self): return {**self.__dict__, '_ref': None, 'sparsifier': None}   # (learn.export) a weak reference and a traced graph do not pickle: set up again from the model loaded
     def after_create(self): self._setup()
     def before_fit(self):
         if not_a_fit(self.learn): self.run = False; return   # nothing pruned, masked or removed: the learner stays as it is
@@ -133,8 +133,7 @@ class SparsifyCallback(Callback):
         "The schedule is done: remove the channels now, so that the rest of the fit trains the small model; trackers start again"
         self.done = (self._sparsity(), self._macs() if self.target_macs is not None else None)   # the columns of the fit table from here
         sp, self.sparsifier = self.sparsifier, None
-        sp.detach()
-        self.learn.remove_pruned(self.exclude, x=self.sample)
+        remove_masked(sp, self.learn.opt)   # along the graph the sparsifier traced
         for cb in self.learn.cbs:   # SaveModelCallback, EarlyStopping...: a checkpoint of the larger model cannot be loaded into the small one
             if isinstance(cb, TrackerCallback): cb.best = float('inf') if cb.comp == np.less else -float('inf')
 
@@ -154,9 +153,10 @@ class SparsifyCallback(Callback):
         elif sp.frac < self.schedule.progress(1.):
             warnings.warn(f"SparsifyCallback: fit ended before the schedule's end point (sparsity {now:.4g}, "
                           f"{sp.frac:.4g} of the target): the target was not reached")
-        sp.detach()
         self.ticket = None
-        if self.remove: learn.remove_pruned(self.exclude, x=self.sample)
+        if not self.remove: sp.detach()
+        elif sp.owns(learn.model): remove_masked(sp, learn.opt)
+        else: sp.detach(); learn.remove_pruned(self.exclude, x=self.sample)   # a callback replaced the model: trace the new one
 
     def _setup(self):
         "Targets of the model as this callback first pruned it, so that fits in a row (`fine_tune`, remove=True) do not compound them"
@@ -174,7 +174,7 @@ class SparsifyCallback(Callback):
         self._left = sum(n.values()) / sum(n0.values())   # units left of the first model's
         if macs is None and self.context == 'global': sp.targets = {k: max(0., 1 - (1 - t)/self._left) for k,t in sp.targets.items()}
         elif macs is None: sp.targets = {k: max(0., 1 - (1 - t)*n0[k]/n[k]) for k,t in sp.targets.items()}
-        if self.remove: check_removable(self.learn.model, x, 0.5 if self.sparsity is None else self.sparsity, context=self.context, **kw)
+        if self.remove: check_removable(sp)   # on a copy of the model and of the sparsifier's graph
 
     def _spanned(self, s:float) -> float: return 1 - (1 - s)*self._left   # sparsity of the first model's units
     def _sparsity(self) -> float: return self.done[0] if self.done else self._spanned(float(self.sparsifier.sparsity()))

@@ -13,7 +13,7 @@ from fastprogress.fastprogress import progress_bar
 from .granularity import prunable_types
 from .criteria import get_criteria
 from .sparsifier import Sparsifier, n_to_prune
-from .removal import example_input, check_removable
+from .removal import example_input, check_removable, remove_masked
 
 # %% auto #0
 __all__ = ['find_stages', 'aux_head', 'dcp_layers', 'channel_grad_norms', 'DCP']
@@ -179,7 +179,7 @@ def prune(self:DCP, learn:Learner) -> pd.DataFrame:
     stages = find_stages(self.model, x, self.n_stages)
     self.original = copy.deepcopy(self.model).eval().requires_grad_(False)
     self.sp = Sparsifier(self.model, self.prune_ratio, 'filter', 'local', self.criteria or 'large_final', exclude=self.exclude, x=x)
-    if self.remove: check_removable(self.model, x, exclude=self.exclude)
+    if self.remove: check_removable(self.sp)   # on a copy of the model and of the sparsifier's graph
     layers = dcp_layers(self.sp.units.groups.values())
     if not layers: raise ValueError("DCP found no channel that feeds exactly one conv or linear layer: nothing to prune")
     name_of, orig = {m: n for n, m in self.model.named_modules()}, dict(self.original.named_modules())
@@ -206,9 +206,9 @@ def prune(self:DCP, learn:Learner) -> pd.DataFrame:
             self._select(key_of[id(g)], mb, p, head, cut)
             rows.append(dict(layer=name_of[mb.module], stage=p, channels=g.n, kept=int(self.sp.units.mask(key_of[id(g)]).sum())))
     for _ in self.batches: pass   # all n_batches drawn: this only closes the bar
-    self.sp.detach()
     self.losses = [float(l) for l in self.losses]
-    if self.remove: learn.remove_pruned(self.exclude)
+    if self.remove: remove_masked(self.sp, learn.opt)   # along the graph the sparsifier traced
+    else: self.sp.detach()
     return pd.DataFrame(rows)
 
 @patch

@@ -4,21 +4,20 @@
 
 # %% ../nbs/04_groups.ipynb #8782a0d1
 from __future__ import annotations
-import math, time
+import copy, math, time
 from collections import Counter
 from contextlib import contextmanager
 import torch, torch.nn as nn
 import torch_pruning as tp
 from torch_pruning.pruner import function as tpf
 from torch_pruning.dependency.group import Group
-from fastcore.basics import store_attr, patch, listify
-from .granularity import out_axis, check_types, find_modules, prunable_types, plain, run_model
+from fastcore.basics import store_attr, listify
+from .granularity import out_axis, check_types, check_choice, find_modules, prunable_types, plain, run_model
 from .criteria import normalize_scores, NORMS
-from .granularity import check_choice
 
 # %% auto #0
 __all__ = ['IN_CHANNEL_FNS', 'output_layers', 'trace_graph', 'Member', 'ChannelGroup', 'shuffled_layers', 'channel_groups',
-           'GroupUnits']
+           'GroupUnits', 'copy_traced']
 
 # %% ../nbs/04_groups.ipynb #835d9d3c
 def output_layers(dg:tp.DependencyGraph) -> list:
@@ -206,14 +205,16 @@ class GroupUnits:
                  normalize:str|None='mean'): # scaling of each member's and each group's scores (one of `NORMS`) or None
         check_choice('reduce', reduce, _GREDUCE); check_choice('normalize', normalize, [None, *NORMS])
         types = check_types(include) if include is not None else None
-        ex = list(find_modules(model, exclude).values())
-        gs = channel_groups(model, x, ex)
+        ex = find_modules(model, exclude)
+        self.dg = trace_graph(model, x)   # kept: removal cuts along it, a copy checks along its copy (`copy_traced`)
+        gs = channel_groups(model, x, list(ex.values()), dg=self.dg)
         if types: gs = [g for g in gs if isinstance(g.root, types)]
         if not gs: raise ValueError("the model has no channel group that can be pruned" + (f" among include={include!r}" if types else '') +
                                     " (a group is left alone when it holds the output layer, a layer named in exclude or one before a pixel shuffle)")
         names = {m: n for n,m in model.named_modules()}
         self.groups = {names[g.root]: g for g in gs}
         self.layers = {names[mb.module]: mb.module for g in gs for mb in g.members if mb.out and mb.name == 'weight'}
+        self.exclude = list(ex)   # by name: names hold in a copy of the model
         store_attr('reduce,normalize')
 
     nm = None   # N:M blocks are a per-layer granularity
@@ -253,26 +254,33 @@ class GroupUnits:
         ext = torch.cat([g.root.group_mask, g.root.group_mask.new_ones(1)])
         return [(mb.param, mb.view(ext[mb.root_of])) for mb in g.members]
 
-# %% ../nbs/04_groups.ipynb #b9f413e2
-@patch
-def _combine(self:GroupUnits, g, criteria) -> torch.Tensor:
-    "One score per channel of group `g`, combining its producers' scores"
-    acc = torch.zeros(g.n+1, device=g.root.weight.device)
-    cnt = torch.zeros(g.n+1, device=acc.device)
-    if self.reduce == 'max': acc.fill_(-math.inf)
-    for mb in g.members:
-        if not (mb.out and mb.name == 'weight'): continue
-        p = mb.param
-        s = criteria.scores(mb.module, tuple(d for d in range(p.dim()) if d != mb.axis)).reshape(-1).float()
-        s = normalize_scores(s, self.normalize)   # members weigh alike
-        if self.reduce == 'max': acc.scatter_reduce_(0, mb.root_of, s, 'amax')
-        else: acc.index_add_(0, mb.root_of, s); cnt.index_add_(0, mb.root_of, torch.ones_like(s))
-    s = acc[:-1] if self.reduce != 'mean' else acc[:-1] / cnt[:-1].clamp_min(1)
-    return normalize_scores(s, self.normalize)
+    def _combine(self, g, criteria) -> torch.Tensor:
+        "One score per channel of group `g`, combining its producers' scores"
+        acc = torch.zeros(g.n+1, device=g.root.weight.device)
+        cnt = torch.zeros(g.n+1, device=acc.device)
+        if self.reduce == 'max': acc.fill_(-math.inf)
+        for mb in g.members:
+            if not (mb.out and mb.name == 'weight'): continue
+            p = mb.param
+            s = criteria.scores(mb.module, tuple(d for d in range(p.dim()) if d != mb.axis)).reshape(-1).float()
+            s = normalize_scores(s, self.normalize)   # members weigh alike
+            if self.reduce == 'max': acc.scatter_reduce_(0, mb.root_of, s, 'amax')
+            else: acc.index_add_(0, mb.root_of, s); cnt.index_add_(0, mb.root_of, torch.ones_like(s))
+        s = acc[:-1] if self.reduce != 'mean' else acc[:-1] / cnt[:-1].clamp_min(1)
+        return normalize_scores(s, self.normalize)
 
-@patch
-@torch.no_grad()
-def scores(self:GroupUnits, k, criteria) -> torch.Tensor:
-    "One score per unit of group `k` (the mean over a grouped conv's blocks)"
-    g = self.groups[k]
-    return self._combine(g, criteria).view(g.blocks, -1).mean(0)
+    @torch.no_grad()
+    def scores(self, k, criteria) -> torch.Tensor:
+        "One score per unit of group `k` (the mean over a grouped conv's blocks)"
+        g = self.groups[k]
+        return self._combine(g, criteria).view(g.blocks, -1).mean(0)
+
+
+# %% ../nbs/04_groups.ipynb #c4a42419
+def copy_traced(model:nn.Module, dg:tp.DependencyGraph, *objs) -> tuple:
+    "A deep copy of `model`, and copies of its traced graph `dg` and of `objs` (groups, `GroupUnits`) that point into the copy: no new trace"
+    memo = {}
+    m = copy.deepcopy(model, memo)   # the memo maps every module, parameter and buffer to its copy
+    shared = [dg.ops, *dg.REGISTERED_PRUNERS.values(), *dg.CUSTOMIZED_PRUNERS.values(), *(n.grad_fn for n in dg.module2node.values())]
+    memo.update({id(o): o for o in shared})   # autograd nodes do not copy; handlers and the module of ops hold no state of the model
+    return (m, *copy.deepcopy((dg, *objs), memo))

@@ -4,7 +4,6 @@
 
 # %% ../nbs/12_iterative.ipynb #4046384e
 from __future__ import annotations
-import copy
 import torch, torch.nn as nn
 import matplotlib.pyplot as plt
 from fastcore.basics import store_attr, patch
@@ -14,7 +13,7 @@ import numbers
 from .granularity import check_int, check_bool
 from .criteria import get_criteria
 from .sparsifier import Sparsifier
-from .removal import remove_pruned, example_input, check_removable
+from .removal import example_input, check_removable, remove_masked, removed_copy
 from .callback import end_after_others, not_a_fit, check_alone
 from .report import _accuracy
 
@@ -50,22 +49,23 @@ class IterativePruning(Callback):
         store_attr()
 
     def after_create(self): self._setup()   # in `Learner(cbs=...)`: the masks exist before `learn.load`
+    def __getstate__(self): return {**self.__dict__, 'sp': None}   # (learn.export) a traced graph does not pickle: set up again from the model loaded
     def _setup(self):
         self.sample = example_input(self.dls)
         self.sp = Sparsifier(self.model, 1.0, 'filter', 'global', self.criteria, exclude=self.exclude, x=self.sample)
-        if self.remove: check_removable(self.model, self.sample, exclude=self.exclude)
+        if self.remove: check_removable(self.sp)   # on a copy of the model and of the sparsifier's graph
 
     def before_fit(self):
         if not_a_fit(self.learn): self.run = False; return   # lr_find, validate, get_preds: the learner stays as it is
         check_alone(self)
         if getattr(self, 'sp', None) is None or not self.sp.owns(self.model): self._setup()
         self.sp.attach(); self.sp.refresh(); self.sp.apply()
-        self.n_total = sum(self.sp.units.unit_mask(k).numel() for k in self.sp.units.keys)
-        self.n_free = self.n_total - len(self.sp.units.keys)*self.sp.min_keep
+        self.n_total = sum(self.sp.unit_mask(k).numel() for k in self.sp.keys)
+        self.n_free = self.n_total - len(self.sp.keys)*self.sp.min_keep
         try: self._check_fit()
         except ValueError: self.sp.criteria.detach(); raise   # no score hooks left running in later fits
-        self.params0, self.macs0 = self._size(self.model)   # of the model this fit starts with
-        pruned = self.n_total - sum(int(self.sp.units.unit_mask(k).sum()) for k in self.sp.units.keys)   # from a checkpoint
+        self.params0, self.macs0 = self._size()   # of the model this fit starts with
+        pruned = self.sp.n_pruned()   # from a checkpoint
         self.n_pruned, self.iter_, self.count = pruned, 0, 0
         self.losses, self.accs, self.n_units, self.params, self.macs = [], [], [self.n_total], [1.], [1.]
         if self.validate: self.accs.append(self._acc())
@@ -75,7 +75,7 @@ class IterativePruning(Callback):
         "Refuse a `max_to_prune`, `min_units` or `n_batches` under which no pruning step could run in this fit"
         if self.max_to_prune > self.n_free:
             raise ValueError(f"max_to_prune={self.max_to_prune} is more than the {self.n_free} channels that can be pruned")
-        left = sum(int(self.sp.units.unit_mask(k).sum()) for k in self.sp.units.keys)
+        left = self.n_total - self.sp.n_pruned()
         if self.min_units is not None and self.min_units >= left:
             raise ValueError(f"min_units={self.min_units} is not allowed for this model: it has {left} prunable channels left, "
                              f"so no pruning step could run; use min_units < {left}")
@@ -94,15 +94,14 @@ class IterativePruning(Callback):
 
     def _end(self, learn):
         "After every other callback's `after_fit`: make the weights what the masks say, remove the masks, then the pruned channels"
-        self.sp.refresh(); self.sp.apply(); self.sp.detach()
-        self.sp = None
+        sp, self.sp = self.sp, None
         self.losses = [float(l) for l in self.losses]
-        if self.remove: learn.remove_pruned(self.exclude)
+        if self.remove: remove_masked(sp, learn.opt)   # along the graph the sparsifier traced
+        else: sp.refresh(); sp.apply(); sp.detach()
 
-    def _size(self, model):
-        "Parameters and MACs of `model` with its masked channels removed (measured on a copy)"
-        m = copy.deepcopy(model)
-        remove_pruned(m, self.sample, self.exclude, check=False)
+    def _size(self):
+        "Parameters and MACs of the model with its masked channels removed (measured on a copy)"
+        m = removed_copy(self.sp)
         x1 = tuple(t[:1] for t in self.sample) if isinstance(self.sample, tuple) else self.sample[:1]
         macs, params = count_ops_and_params(m, x1)
         return params, macs
@@ -120,7 +119,7 @@ class IterativePruning(Callback):
         old = {k: v.clone() for k, v in self.model.state_dict().items()} if self.min_accuracy else None   # masks included
         self.sp.prune_more(k); self.sp.apply()
         self.n_pruned += k; self.iter_ += 1
-        p, m = self._size(self.model)
+        p, m = self._size()
         self.n_units.append(self.n_total - self.n_pruned); self.params.append(p/self.params0); self.macs.append(m/self.macs0)
         if self.validate: self.accs.append(self._acc())
         if self.plot: self.show()

@@ -8,7 +8,7 @@ import torch, torch.nn as nn
 from torch_pruning.pruner import function as tpf
 from fastcore.basics import store_attr
 from .granularity import prunable_types, run_model
-from .groups import trace_graph, IN_CHANNEL_FNS
+from .groups import IN_CHANNEL_FNS
 
 def _is_dw(m): return isinstance(m, nn.modules.conv._ConvNd) and m.groups > 1 and m.groups == m.in_channels == m.out_channels
 def _is_grouped(m): return isinstance(m, nn.modules.conv._ConvNd) and m.groups > 1 and not _is_dw(m)
@@ -33,10 +33,9 @@ def layer_macs(model:nn.Module, x) -> dict:
     return res
 
 # %% ../nbs/04b_macs.ipynb #b162a109
-def _grouped_ins(model, x, groups, convs) -> list:
-    "[(group, conv, root_of)]: the channel of `group` that feeds each input channel of the grouped `convs` (`group.n`: none), traced by Torch-Pruning"
-    if not convs: return []
-    dg, res = trace_graph(model, x), []
+def _grouped_ins(dg, groups, convs) -> list:
+    "[(group, conv, root_of)]: the channel of `group` that feeds each input channel of the grouped `convs` (`group.n`: none), along the traced graph `dg`"
+    res = []
     outs = {mb.module: (g, mb) for g in groups for mb in g.members if mb.out and mb.name == 'weight'}
     for c in convs:
         roots = {}   # group -> root_of over c's input channels
@@ -59,7 +58,7 @@ class MacsModel:
         self.offsets = dict(zip(self.keys, torch.tensor([0, *sizes]).cumsum(0).tolist()))
         axes = [(g, mb.module, mb.out, mb.root_of, mb.param.shape[mb.axis]) for g in gs for mb in g.members
                 if mb.name == 'weight' and mb.module in self.macs]
-        axes += [(g, c, False, ro, c.in_channels) for g, c, ro in _grouped_ins(model, x, gs, [m for m in self.macs if _is_grouped(m)])]
+        axes += [(g, c, False, ro, c.in_channels) for g, c, ro in _grouped_ins(units.dg, gs, [m for m in self.macs if _is_grouped(m)])]
         rows, off = {}, dict(zip(map(id, gs), self.offsets.values()))   # (layer, out axis?) -> the fraction of the axis' channels in each unit (a concat's input takes several groups)
         for g, m, out, root_of, size in axes:
             cover = torch.bincount(root_of.cpu(), minlength=g.n+1)[:-1].view(g.blocks, -1).sum(0).float()

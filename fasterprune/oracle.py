@@ -27,8 +27,8 @@ def oracle_scores(model:nn.Module, sp:Sparsifier, loss_func, batches) -> list:
     was = model.training; model.eval()
     base = _loss(model, loss_func, batches)
     res = []
-    for k in sp.units.keys:
-        s = torch.zeros(sp.units.unit_mask(k).numel(), device=base.device)
+    for k in sp.keys:
+        s = torch.zeros(sp.unit_mask(k).numel(), device=base.device)
         for j in range(len(s)):
             with sp.masked(k, [j]): s[j] = _loss(model, loss_func, batches) - base
         res.append(s)
@@ -61,9 +61,9 @@ def criteria_correlation(learn, criteria=('large_final', 'taylor', 'random'), n_
     for c in criteria:
         sp = Sparsifier(learn.model, 0.5, 'filter', criteria=c, x=x)
         _watch(learn, sp, batches)
-        scores = [sp.scores(k) for k in sp.units.keys]
+        scores = [sp.scores(k) for k in sp.keys]
         sp.detach()
-        for k, s, o in zip(sp.units.keys, scores, oracle):
+        for k, s, o in zip(sp.keys, scores, oracle):
             if len(s) > 2: rows.append(dict(criteria=get_criteria(c).name, group=k, channels=len(s), spearman=_spearman(s, o)))
         norm = lambda t: normalize_scores(t, 'mean')
         rows.append(dict(criteria=get_criteria(c).name, group='overall', channels=sum(len(s) for s in scores),

@@ -11,12 +11,12 @@ from torch_pruning.pruner import function as tpf
 from fastcore.basics import patch
 from fastai.learner import Learner
 from .granularity import find_modules
-from .groups import trace_graph, channel_groups, ChannelGroup
-from .sparsifier import Sparsifier
+from .groups import trace_graph, channel_groups, copy_traced, ChannelGroup, GroupUnits
+from .sparsifier import Sparsifier, n_to_prune
 from .granularity import run_model, plain
 
 # %% auto #0
-__all__ = ['keep_in_step', 'remove_pruned', 'check_removable', 'example_input']
+__all__ = ['keep_in_step', 'remove_pruned', 'check_removable', 'remove_masked', 'removed_copy', 'example_input']
 
 # %% ../nbs/06_removal.ipynb #99b9afda
 @contextmanager
@@ -101,16 +101,19 @@ def remove_pruned(model:nn.Module, x, # the model, and an input batch to trace a
     if isinstance(model, Learner): raise ValueError("model is a Learner: call `learn.remove_pruned()`, or pass `learn.model`")
     if not isinstance(model, nn.Module): raise ValueError(f"model={type(model).__name__} is not allowed: use an nn.Module")
     ex = list(find_modules(model, exclude).values())
+    dg = trace_graph(model, x)
+    return _cut_groups(model, dg, [(g, torch.nonzero(_dead(g)).flatten().tolist()) for g in channel_groups(model, x, ex, dg=dg)], x, check, tol, opt)
+
+def _cut_groups(model, dg, dead:list, x, check=True, tol=1e-4, opt=None) -> int:
+    "Cut the channels `dead` ([(group, indices)]) of `model` along its traced graph `dg`, checked on `x`; returns how many went"
+    dead = [(g, idx) for g, idx in dead if idx and len(idx) < g.n]   # a group keeps one channel at least
+    if not dead: return 0
     was = model.training
     model.eval()
     try:
-        dg = trace_graph(model, x)
-        dead = [(g, torch.nonzero(_dead(g)).flatten().tolist()) for g in channel_groups(model, x, ex, dg=dg)]
-        dead = [(g, idx) for g, idx in dead if idx and len(idx) < g.n]
-        if not dead: return 0
         if check:
+            with torch.no_grad(): before = run_model(model, x)   # first: see `_settle`
             backup, tied = copy.deepcopy(model), _tied(model)
-            with torch.no_grad(): before = run_model(model, x)
         orig = [(m, n, p) for m in model.modules() for n,p in m._parameters.items()]
         with torch.no_grad(), _recording_cuts() as cuts:
             for g, idx in dead:   # all found before any is cut
@@ -167,18 +170,74 @@ def _at_fault(m, x, exclude, roots) -> tuple:
         roots, e = (a, ea) if ea else (b, eb)
     return roots, e
 
-def check_removable(model:nn.Module, x, sparsity:float=0.5, **kwargs):
-    "Raise a ValueError now if removing channels of `model` (pruned as `Sparsifier(..., **kwargs)` would) is not exact, naming the group at fault"
-    ex = list(find_modules(model, kwargs.pop('exclude', None)))   # names: they name the same layers in the copy
-    m = copy.deepcopy(model)
-    sp = Sparsifier(m, sparsity, 'filter', criteria='random', x=x, exclude=ex or None, **kwargs)
-    sp.prune(1.); sp.apply(); sp.detach()
-    e = _not_exact(m, x, ex)
-    if e is None: return
-    roots, e1 = _at_fault(m, x, ex, e.cut)
+def _masked(units) -> list:
+    "[(group, indices)]: the masked channels of every group of `units` (one read, at removal)"
+    return [(g, torch.nonzero(~units.mask(k)).flatten().tolist()) for k, g in units.groups.items()]
+
+def _grouped(sp, what):
+    if not isinstance(sp.units, GroupUnits): raise ValueError(f"{what} needs coupled channel groups: a Sparsifier with granularity='filter', an input x and groups=True")
+
+def check_removable(model,                # the model, or a `Sparsifier` of its coupled groups (its graph is copied, not traced again)
+                    x=None,               # with a model: an input batch to trace it with
+                    sparsity:float=0.5,   # the fraction of each group's channels masked at random in the copy
+                    **kwargs):            # with a model: the `Sparsifier`'s arguments (exclude, include, min_keep, ...)
+    "Raise a ValueError now if removing channels of `model` is not exact, naming the group at fault (tried on a copy masked at random)"
+    sp = model if isinstance(model, Sparsifier) else Sparsifier(model, sparsity, 'filter', x=x, **kwargs)
+    try: _check_copy(sp, sparsity)
+    finally:
+        if sp is not model: sp.detach()
+
+def _settle(model, x):
+    "A forward pass without gradient, in eval mode: a model that keeps its activations (DynamicUnet's hooks) keeps ones without an autograd graph, which deep-copy"
+    was = model.training
+    with torch.no_grad(): run_model(model.eval(), x)
+    model.train(was)
+
+def _check_copy(sp, sparsity):
+    _grouped(sp, 'check_removable')
+    _settle(sp.model, sp.x)
+    m, dg, units = copy_traced(sp.model, sp.units.dg, sp.units)
+    gen = torch.Generator().manual_seed(0)
+    for k in sp.targets:
+        n = units.unit_mask(k).numel()
+        keep = torch.ones(n, dtype=torch.bool)
+        keep[torch.randperm(n, generator=gen)[:n_to_prune(n, sparsity, sp.min_keep)]] = False
+        units.set_mask(k, keep)
+        with torch.no_grad():
+            for p, mk in units.pairs(k): p.mul_(mk)
+    dead, ex = _masked(units), units.exclude
+    units.detach()
+    try: return _cut_groups(m, dg, dead, sp.x)
+    except ValueError as err:
+        if not hasattr(err, 'what'): raise
+        e = err   # the copy is back as it was, masked: the halving starts from it
+    roots, e1 = _at_fault(m, sp.x, ex, e.cut)
     raise ValueError(f"remove=True is not allowed for this model: in a copy of it with channels masked at random, removing those of the "
                      f"group{'s' if len(roots) > 1 else ''} of {roots[:8]}{'...' if len(roots) > 8 else ''} is not exact: {(e1 or e).what}. "
                      f"Leave {'them' if len(roots) > 1 else 'it'} alone with exclude={[*ex, *roots[:8]]!r}, or keep the model masked (remove=False)") from None
+
+# %% ../nbs/06_removal.ipynb #ef24d82d
+def remove_masked(sp:Sparsifier,        # a sparsifier of coupled groups (granularity='filter' with an input x)
+                  opt=None,             # an optimizer over the model's parameters, kept in step
+                  check:bool=True,      # compare the outputs on the sparsifier's input before and after
+                  tol:float=1e-4        # largest relative difference of the outputs that is accepted
+                 ) -> int:
+    "Remove the channels that `sp` masks from its model, cut along the graph it traced (no new trace); the masks go. Returns how many went"
+    _grouped(sp, 'remove_masked')
+    sp.refresh(); sp.apply()   # the weights as the masks say
+    dead = _masked(sp.units)
+    sp.detach()
+    return _cut_groups(sp.model, sp.units.dg, dead, sp.x, check, tol, opt)
+
+def removed_copy(sp:Sparsifier) -> nn.Module:
+    "A copy of `sp`'s model with the channels `sp` masks removed (unchecked), cut along a copy of its graph: what removal will give, the model untouched"
+    _grouped(sp, 'removed_copy')
+    _settle(sp.model, sp.x)
+    m, dg, units = copy_traced(sp.model, sp.units.dg, sp.units)
+    dead = _masked(units)
+    units.detach()
+    _cut_groups(m, dg, dead, sp.x, check=False)
+    return m
 
 # %% ../nbs/06_removal.ipynb #aa7d011b
 def example_input(dls, n:int=2):
