@@ -26,7 +26,7 @@ from .macs import MacsModel
 from .callback import SparsifyCallback
 from .distill import KnowledgeDistillation
 from .sparsifier import Sparsifier
-from .removal import example_input
+from .data import example_input
 from .report import latency
 from .criteria import large_final
 from .schedule import agp

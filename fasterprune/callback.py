@@ -14,13 +14,14 @@ from .granularity import check_granularity, check_int, check_bool
 from .criteria import get_criteria, large_final
 from .schedule import get_schedule, agp, one_shot
 from .sparsifier import Sparsifier, check_targets, default_context
-from .removal import example_input, check_removable, remove_masked
+from .data import example_input
+from .removal import check_removable, remove_masked
 from .macs import layer_macs
 import warnings, weakref
 import numpy as np
 
 # %% auto #0
-__all__ = ['not_a_fit', 'check_alone', 'end_after_others', 'SparsifyCallback', 'no_host_sync']
+__all__ = ['not_a_fit', 'check_alone', 'end_after_others', 'SparsifyCallback']
 
 # %% ../nbs/07_callback.ipynb #55570504
 class _AtEnd(Callback):
@@ -183,14 +184,3 @@ class SparsifyCallback(Callback):
     @torch.no_grad()
     def _rewind(self):
         for n,m in self.sparsifier.layers.items(): m.weight.copy_(self.ticket[n])
-
-# %% ../nbs/07_callback.ipynb #63836a02
-class no_host_sync:
-    "Context manager: any read of a tensor value back to the host (`item`, `bool`, `cpu`, ...) raises"
-    names = ('item', 'tolist', 'cpu', 'numpy', '__bool__', '__float__', '__int__', '__index__')
-    def __enter__(self):
-        self.orig = {k: getattr(torch.Tensor, k) for k in self.names}
-        def _fail(*args, **kwargs): raise RuntimeError('host synchronisation in a per-batch path')
-        for k in self.names: setattr(torch.Tensor, k, _fail)
-    def __exit__(self, *args):
-        for k,f in self.orig.items(): setattr(torch.Tensor, k, f)

@@ -12,11 +12,11 @@ from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
 from fastai.torch_core import batch_to_samples
 from fastcore.foundation import L
-from .granularity import check_int
+from .granularity import check_int, plain
 
 # %% auto #0
 __all__ = ['FMNIST_CLASSES', 'DEBIAN_FMNIST', 'read_idx', 'load_fashion_mnist', 'ImageTensors', 'PrepBatch', 'fashion_mnist',
-           'fashion_mnist_folder', 'mask_of', 'fashion_mnist_texts']
+           'fashion_mnist_folder', 'mask_of', 'fashion_mnist_texts', 'example_input']
 
 # %% ../nbs/00_data.ipynb #baedab06
 FMNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
@@ -191,3 +191,12 @@ def fashion_mnist_texts(n:int=200,     # sentences
     shade = lambda a: 'bright' if a.mean() > 90 else 'dim'
     text = [' '.join([*rng.choice(_WORDS, 2), shade(a), names[c].lower(), *rng.choice(_WORDS, 3)]) for a,c in zip(x, y)]
     return pd.DataFrame(dict(text=text, label=[names[c] for c in y]))
+
+# %% ../nbs/00_data.ipynb #4825c3cc
+def example_input(dls, n:int=2):
+    "The first `n` samples of a batch of `dls`, to trace a model with: a tensor, or a tuple when the model takes several inputs"
+    dl = getattr(dls.train, 'dl', dls.train)   # under DistributedDL, the loader it wraps
+    rng = getattr(dl, 'rng', None); st = rng.getstate() if rng is not None else None
+    xs = tuple(plain(t[:n]) for t in dl.one_batch()[:getattr(dls, 'n_inp', 1)])   # plain tensors: fastai's subclasses change what tracing sees
+    if rng is not None: rng.setstate(st); dl.rng = rng   # drawing the sample leaves the fit's batches as they were (iterating replaces `dl.rng`)
+    return xs[0] if len(xs) == 1 else xs

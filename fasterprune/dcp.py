@@ -13,7 +13,8 @@ from fastprogress.fastprogress import progress_bar
 from .granularity import prunable_types
 from .criteria import get_criteria
 from .sparsifier import Sparsifier, n_to_prune
-from .removal import example_input, check_removable, remove_masked
+from .data import example_input
+from .removal import check_removable, remove_masked
 
 # %% auto #0
 __all__ = ['find_stages', 'aux_head', 'dcp_layers', 'channel_grad_norms', 'DCP']

@@ -9,7 +9,7 @@ from fastcore.basics import store_attr
 from fastai.callback.core import Callback
 from fastai.learner import Learner
 from .granularity import run_model
-from .removal import example_input
+from .data import example_input
 
 # %% auto #0
 __all__ = ['soft_target_loss', 'KnowledgeDistillation']

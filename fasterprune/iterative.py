@@ -13,9 +13,10 @@ import numbers
 from .granularity import check_int, check_bool
 from .criteria import get_criteria
 from .sparsifier import Sparsifier
-from .removal import example_input, check_removable, remove_masked, removed_copy
+from .data import example_input
+from .removal import check_removable, remove_masked, removed_copy
 from .callback import end_after_others, not_a_fit, check_alone
-from .report import _accuracy
+from .report import model_accuracy
 
 # %% auto #0
 __all__ = ['IterativePruning']
@@ -108,7 +109,7 @@ class IterativePruning(Callback):
 
     def _acc(self):
         was = self.model.training
-        a = _accuracy(self.model, self.dls.valid, next(self.model.parameters()).device)
+        a = model_accuracy(self.model, self.dls.valid)
         self.model.train(was)
         return a
 

@@ -10,13 +10,13 @@ import torch, torch.nn as nn
 from torch_pruning.pruner import function as tpf
 from fastcore.basics import patch
 from fastai.learner import Learner
-from .granularity import find_modules
 from .groups import trace_graph, channel_groups, copy_traced, ChannelGroup, GroupUnits
 from .sparsifier import Sparsifier, n_to_prune
-from .granularity import run_model, plain
+from .granularity import find_modules, run_model
+from .data import example_input
 
 # %% auto #0
-__all__ = ['keep_in_step', 'remove_pruned', 'check_removable', 'remove_masked', 'removed_copy', 'example_input']
+__all__ = ['keep_in_step', 'output_diff', 'remove_pruned', 'check_removable', 'remove_masked', 'removed_copy']
 
 # %% ../nbs/06_removal.ipynb #99b9afda
 @contextmanager
@@ -76,7 +76,7 @@ def _tensors(y) -> list:
     if isinstance(y, dict): y = list(y.values())
     return [t for o in (y if isinstance(y, (list, tuple)) else []) for t in _tensors(o)]
 
-def _rel_diff(a, b) -> float:
+def output_diff(a, b) -> float:
     "Largest relative difference between two model outputs (inf when their shapes differ)"
     ta, tb = _tensors(a), _tensors(b)
     if len(ta) != len(tb) or any(p.shape != q.shape for p,q in zip(ta, tb)): return float('inf')
@@ -133,7 +133,7 @@ def _tied(model) -> list:
 def _verify(model, backup, x, before, tol, dead, tied=(), orig=()):
     "Raise, with `model` restored from `backup` and its `orig` parameter objects, unless `model(x)` still gives `before` and tied weights are still tied"
     try:
-        with torch.no_grad(): diff, err = _rel_diff(before, run_model(model, x)), None
+        with torch.no_grad(): diff, err = output_diff(before, run_model(model, x)), None
     except Exception as e: diff, err = float('inf'), e
     untied = [t for t in tied if len({id(getattr(m, n)) for m,n in t}) > 1]
     if diff <= tol and not untied: return
@@ -240,14 +240,6 @@ def removed_copy(sp:Sparsifier) -> nn.Module:
     return m
 
 # %% ../nbs/06_removal.ipynb #aa7d011b
-def example_input(dls, n:int=2):
-    "The first `n` samples of a batch of `dls`, to trace a model with: a tensor, or a tuple when the model takes several inputs"
-    dl = getattr(dls.train, 'dl', dls.train)   # under DistributedDL, the loader it wraps
-    rng = getattr(dl, 'rng', None); st = rng.getstate() if rng is not None else None
-    xs = tuple(plain(t[:n]) for t in dl.one_batch()[:getattr(dls, 'n_inp', 1)])   # plain tensors: fastai's subclasses change what tracing sees
-    if rng is not None: rng.setstate(st); dl.rng = rng   # drawing the sample leaves the fit's batches as they were (iterating replaces `dl.rng`)
-    return xs[0] if len(xs) == 1 else xs
-
 @patch
 def remove_pruned(self:Learner, exclude=None, check:bool=True, tol:float=1e-4, x=None) -> int:
     "Remove the zeroed channels of `learn.model` (checked, see `remove_pruned`), `learn.opt` kept in step; returns how many went"

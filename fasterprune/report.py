@@ -9,11 +9,11 @@ import matplotlib.pyplot as plt
 from fastcore.basics import patch
 from fastai.learner import Learner
 from .granularity import prunable_types, out_axis, run_model, check_int, plain
-from .removal import example_input
+from .data import example_input
 
 # %% auto #0
-__all__ = ['sparsity_report', 'latency', 'paired_latency', 'latency_change', 'compare_models', 'filters_per_layer',
-           'plot_filters']
+__all__ = ['sparsity_report', 'model_accuracy', 'latency', 'paired_latency', 'latency_change', 'compare_models',
+           'filters_per_layer', 'plot_filters']
 
 # %% ../nbs/07b_report.ipynb #0815b056
 def sparsity_report(model:nn.Module, # the model to inspect
@@ -40,7 +40,9 @@ import time, statistics, math
 from torch_pruning.utils import count_ops_and_params
 from fastai.torch_core import to_device
 
-def _accuracy(model, dl, device):
+def model_accuracy(model:nn.Module, dl, device=None) -> float:
+    "Top-1 accuracy of `model` (left in eval mode) over the batches of `dl`, on `device` (default: the model's)"
+    device = device or next(model.parameters()).device
     model.eval(); correct = n = 0
     with torch.no_grad():
         for *xs, y in dl:
@@ -87,7 +89,7 @@ def _metrics(model, dls, x):
     macs, _ = count_ops_and_params(model, to_device(x1, dev))
     return {'learnables': sum(p.numel() for p in model.parameters()),
             'memory (MB)': sum(p.numel()*p.element_size() for p in model.parameters())/2**20,
-            'MACs (M)': macs/1e6, 'CPU latency (ms)': None, 'accuracy': _accuracy(model, dls.valid, dev)}
+            'MACs (M)': macs/1e6, 'CPU latency (ms)': None, 'accuracy': model_accuracy(model, dls.valid, dev)}
 
 def compare_models(original:nn.Module|Learner, pruned:nn.Module|Learner, # two models (or their Learners)
                    dls=None,       # the data they are measured on (None: the first Learner's)

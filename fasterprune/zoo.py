@@ -10,7 +10,7 @@ from fastprogress.fastprogress import progress_bar
 from torch_pruning.utils import count_ops_and_params
 from .criteria import get_criteria
 from .sparsifier import Sparsifier
-from .removal import remove_pruned, _rel_diff
+from .removal import remove_pruned, output_diff
 
 # %% auto #0
 __all__ = ['ZOO', 'TORCHVISION', 'check_removal', 'zoo_table', 'input_size', 'removal_status', 'torchvision_table']
@@ -108,7 +108,7 @@ def removal_status(model:nn.Module, x, sparsity:float=0.5) -> dict:
         remove_pruned(model, x)
     except ValueError as e: return dict(status='refused', params=p0, reason=str(e)[:220])
     except Exception as e: return dict(status='failing', params=p0, reason=f'{type(e).__name__}: {e}'[:220])
-    with torch.no_grad(): d = _rel_diff(y0, model(x))
+    with torch.no_grad(): d = output_diff(y0, model(x))
     return dict(status='exact' if d <= 1e-5 else 'inexact', params=p0, params_after=sum(p.numel() for p in model.parameters()), rel_diff=d)
 
 def torchvision_table(names=None, seed:int=0, progress:bool=True) -> pd.DataFrame:
