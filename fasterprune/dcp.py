@@ -104,6 +104,48 @@ class DCP:
         if criteria is not None: get_criteria(criteria)
         store_attr()
 
+    def _loss(self, p, head, cut, layer=None, final=True):
+        "Stage `p`'s loss on the next batch: `lam` x the head's (the network's in the last stage), + `L`, + reconstruction"
+        xb, yb = next(self.batches)
+        st = {}
+        hs = [_catch(layer, st, 'y')] if layer is not None else []
+        if head is not None: hs.append(_catch(cut, st, 'feat', stop=not final))   # past the head, nothing is needed
+        out = _run(self.model, xb, hs)
+        loss = self.lam*self.loss_func(out if head is None else head(st['feat']), yb)
+        if head is not None and final: loss = loss + self.loss_func(out, yb)
+        if layer is not None:
+            with torch.no_grad(): _run(self.original, xb, [_catch(self.orig_of[layer], st, 'o', stop=True)])
+            loss = loss + 0.5*F.mse_loss(st['y'], st['o'])
+        return loss
+
+    def _fit(self, params, n, *args, **kwargs):
+        "Adam on `params` for `n` mini-batches of `self._loss(*args)`, the masks applied after every step"
+        if n == 0: return
+        opt = torch.optim.Adam(params, lr=self.lr)
+        for _ in range(n):
+            loss = self._loss(*args, **kwargs)
+            opt.zero_grad(); loss.backward(); opt.step()
+            self.sp.apply()
+            self.losses.append(loss.detach())
+
+    def _select(self, key, mb, p, head, cut):
+        "Remove `prune_ratio` of the channels of group `key`, `n_per_step` at a time, fine-tuning the layer in between"
+        g, ps = self.sp.units.groups[key], list(mb.module.parameters())
+        n = n_to_prune(g.n, self.prune_ratio)
+        frozen = [q for q in self.model.parameters() if q.requires_grad and not any(q is r for r in ps)]
+        for q in frozen: q.requires_grad_(False)   # only the layer learns: no graph before it, no gradient for the rest
+        try:
+            for done in range(0, n, self.n_per_step):
+                k = min(self.n_per_step, n - done)
+                if self.criteria is None:
+                    loss = self._loss(p, head, cut, mb.module, final=False)
+                    self.sp.prune_more(k, key, scores=channel_grad_norms(mb, torch.autograd.grad(loss, mb.param)[0], g.n))
+                else: self.sp.prune_more(k, key)
+                self.sp.apply()
+                self._fit(ps, self.iters_layer, p, head, cut, mb.module, final=False)
+        finally:
+            for q in frozen: q.requires_grad_(True)
+
 # %% ../nbs/14_dcp.ipynb #f228a561
 def _batches(dl, n:int):
     "`n` mini-batches of `dl`, going through it as many times as needed"
@@ -124,51 +166,6 @@ def _run(model, x, hooks):
     except _Stop: return None
     finally:
         for h in hooks: h.remove()
-
-@patch
-def _loss(self:DCP, p, head, cut, layer=None, final=True):
-    "Stage `p`'s loss on the next batch: `lam` x the head's (the network's in the last stage), + `L`, + reconstruction"
-    xb, yb = next(self.batches)
-    st = {}
-    hs = [_catch(layer, st, 'y')] if layer is not None else []
-    if head is not None: hs.append(_catch(cut, st, 'feat', stop=not final))   # past the head, nothing is needed
-    out = _run(self.model, xb, hs)
-    loss = self.lam*self.loss_func(out if head is None else head(st['feat']), yb)
-    if head is not None and final: loss = loss + self.loss_func(out, yb)
-    if layer is not None:
-        with torch.no_grad(): _run(self.original, xb, [_catch(self.orig_of[layer], st, 'o', stop=True)])
-        loss = loss + 0.5*F.mse_loss(st['y'], st['o'])
-    return loss
-
-@patch
-def _fit(self:DCP, params, n, *args, **kwargs):
-    "Adam on `params` for `n` mini-batches of `self._loss(*args)`, the masks applied after every step"
-    if n == 0: return
-    opt = torch.optim.Adam(params, lr=self.lr)
-    for _ in range(n):
-        loss = self._loss(*args, **kwargs)
-        opt.zero_grad(); loss.backward(); opt.step()
-        self.sp.apply()
-        self.losses.append(loss.detach())
-
-@patch
-def _select(self:DCP, key, mb, p, head, cut):
-    "Remove `prune_ratio` of the channels of group `key`, `n_per_step` at a time, fine-tuning the layer in between"
-    g, ps = self.sp.units.groups[key], list(mb.module.parameters())
-    n = n_to_prune(g.n, self.prune_ratio)
-    frozen = [q for q in self.model.parameters() if q.requires_grad and not any(q is r for r in ps)]
-    for q in frozen: q.requires_grad_(False)   # only the layer learns: no graph before it, no gradient for the rest
-    try:
-        for done in range(0, n, self.n_per_step):
-            k = min(self.n_per_step, n - done)
-            if self.criteria is None:
-                loss = self._loss(p, head, cut, mb.module, final=False)
-                self.sp.prune_more(k, key, scores=channel_grad_norms(mb, torch.autograd.grad(loss, mb.param)[0], g.n))
-            else: self.sp.prune_more(k, key)
-            self.sp.apply()
-            self._fit(ps, self.iters_layer, p, head, cut, mb.module, final=False)
-    finally:
-        for q in frozen: q.requires_grad_(True)
 
 # %% ../nbs/14_dcp.ipynb #522e68b8
 @patch

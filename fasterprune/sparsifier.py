@@ -276,6 +276,61 @@ class Sparsifier:
             self.targets = {k: v for k,v in self.targets.items() if k not in skip}
             self.units.select(list(self.targets))
 
+    def _scores(self, k, grow:bool) -> torch.Tensor:
+        s = self.scores(k)
+        return s.masked_fill(~self.units.unit_mask(k), -math.inf) if grow else s
+
+    def _local(self, k, s, frac):
+        t = frac*self.targets[k]
+        if self.units.nm: return _keep_nm(s, self.units.grans[k], round(t*self.units.nm[1]))
+        return _keep_lowest(s, n_to_prune(s.numel(), t, self.min_keep, self.round_to))
+
+    def _global(self, ks, ss, frac):
+        flat, sizes = [s.reshape(-1) for s in ss], [self.units.size(k) for k in ks]
+        n_w = round(frac*self.targets[ks[0]]*sum(s.numel()*sz for s,sz in zip(flat, sizes)))
+        if len(set(sizes)) == 1: keeps = keep_global(flat, round(n_w/sizes[0]), self.min_keep)
+        else:   # units of different sizes: prune the lowest until the weights pruned reach the target
+            for s in flat: s[torch.topk(s, min(self.min_keep, s.numel())).indices] = math.inf   # never empty a layer
+            f = torch.cat(flat)
+            order = f.argsort()
+            size = torch.cat([torch.full((s.numel(),), sz, device=f.device) for s,sz in zip(flat, sizes)])
+            keep = torch.empty_like(f, dtype=torch.bool)
+            keep[order] = size[order].cumsum(0) > n_w
+            keeps = (keep | (f == math.inf)).split([s.numel() for s in flat])
+        return {k: kp.view_as(s) for k,kp,s in zip(ks, keeps, ss)}
+
+    def _to_macs(self, ks, ss, frac):
+        "Masks that bring the MACs `frac` of the way to `target_macs`: the lowest scores of all groups (global), or the same fraction of every group (local)"
+        masks = {k: self.units.unit_mask(k) for k in ks}
+        if self.context == 'global': keys = dict(zip(ks, ss))
+        else: keys = {k: (s.argsort().argsort() + 1).float() / s.numel() for k,s in zip(ks, ss)}   # rank in the group, as a fraction
+        for k,s in zip(ks, ss):
+            n = self.min_keep if self.context == 'local' else max(self.min_keep, math.ceil(self.target_macs*s.numel()))   # global: no group below the MACs fraction
+            keys[k][torch.topk(s, min(n, s.numel())).indices] = math.inf
+        return self.cost.to(ss[0].device).select(masks, keys, 1 - frac*(1 - self.target_macs))
+
+    @torch.no_grad()
+    def _set(self, keeps:dict, grow:bool):
+        "Write the masks `keeps` (never reviving a pruned unit while `grow`), the same on every process, then lay them out"
+        for k, keep in keeps.items():
+            self.units.set_mask(k, keep & self.units.unit_mask(k) if grow else keep)
+            if is_distributed():   # process 0's masks everywhere (a random criterion draws differently on each)
+                t = self.units.mask(k).to(torch.uint8); dist.broadcast(t, 0); self.units.mask(k).copy_(t.bool())
+        self._expand()
+
+    def _expand(self):
+        self._pairs = [(p, mk.to(p.dtype)) for k in self._active for p, mk in self.units.pairs(k)]   # masks in the parameters' dtype: no cast per step
+        self._fused = [list(t) for t in zip(*self._pairs)]   # [parameters], [masks]: one fused multiply
+
+    def _say_no_data(self):
+        "Warn which layers a data criterion ranked by weight magnitude, having seen no gradient reach them"
+        miss = getattr(self.criteria, 'no_data', None)
+        if not miss: return
+        names = [n for n,m in self.layers.items() if m in miss]
+        warnings.warn(f"criteria {self.criteria.name!r} saw no gradient reach {names[:6]}{'...' if len(names) > 6 else ''} (frozen layers, as in "
+                      "fine_tune's first fit, or no training batch yet): they are ranked by the magnitude of their weights at this step")
+        miss.clear()
+
 # %% ../nbs/05_sparsifier.ipynb #274fdc99
 @patch
 @torch.no_grad()
@@ -297,68 +352,6 @@ def detach(self:Sparsifier):
 def scores(self:Sparsifier, key) -> torch.Tensor:
     "The criterion's score of every unit of layer or group `key`, shaped as its mask"
     return self.units.scores(key, self.criteria).float()
-
-@patch
-def _scores(self:Sparsifier, k, grow:bool) -> torch.Tensor:
-    s = self.scores(k)
-    return s.masked_fill(~self.units.unit_mask(k), -math.inf) if grow else s
-
-@patch
-def _local(self:Sparsifier, k, s, frac):
-    t = frac*self.targets[k]
-    if self.units.nm: return _keep_nm(s, self.units.grans[k], round(t*self.units.nm[1]))
-    return _keep_lowest(s, n_to_prune(s.numel(), t, self.min_keep, self.round_to))
-
-@patch
-def _global(self:Sparsifier, ks, ss, frac):
-    flat, sizes = [s.reshape(-1) for s in ss], [self.units.size(k) for k in ks]
-    n_w = round(frac*self.targets[ks[0]]*sum(s.numel()*sz for s,sz in zip(flat, sizes)))
-    if len(set(sizes)) == 1: keeps = keep_global(flat, round(n_w/sizes[0]), self.min_keep)
-    else:   # units of different sizes: prune the lowest until the weights pruned reach the target
-        for s in flat: s[torch.topk(s, min(self.min_keep, s.numel())).indices] = math.inf   # never empty a layer
-        f = torch.cat(flat)
-        order = f.argsort()
-        size = torch.cat([torch.full((s.numel(),), sz, device=f.device) for s,sz in zip(flat, sizes)])
-        keep = torch.empty_like(f, dtype=torch.bool)
-        keep[order] = size[order].cumsum(0) > n_w
-        keeps = (keep | (f == math.inf)).split([s.numel() for s in flat])
-    return {k: kp.view_as(s) for k,kp,s in zip(ks, keeps, ss)}
-
-@patch
-def _to_macs(self:Sparsifier, ks, ss, frac):
-    "Masks that bring the MACs `frac` of the way to `target_macs`: the lowest scores of all groups (global), or the same fraction of every group (local)"
-    masks = {k: self.units.unit_mask(k) for k in ks}
-    if self.context == 'global': keys = dict(zip(ks, ss))
-    else: keys = {k: (s.argsort().argsort() + 1).float() / s.numel() for k,s in zip(ks, ss)}   # rank in the group, as a fraction
-    for k,s in zip(ks, ss):
-        n = self.min_keep if self.context == 'local' else max(self.min_keep, math.ceil(self.target_macs*s.numel()))   # global: no group below the MACs fraction
-        keys[k][torch.topk(s, min(n, s.numel())).indices] = math.inf
-    return self.cost.to(ss[0].device).select(masks, keys, 1 - frac*(1 - self.target_macs))
-
-@patch
-@torch.no_grad()
-def _set(self:Sparsifier, keeps:dict, grow:bool):
-    "Write the masks `keeps` (never reviving a pruned unit while `grow`), the same on every process, then lay them out"
-    for k, keep in keeps.items():
-        self.units.set_mask(k, keep & self.units.unit_mask(k) if grow else keep)
-        if is_distributed():   # process 0's masks everywhere (a random criterion draws differently on each)
-            t = self.units.mask(k).to(torch.uint8); dist.broadcast(t, 0); self.units.mask(k).copy_(t.bool())
-    self._expand()
-
-@patch
-def _expand(self:Sparsifier):
-    self._pairs = [(p, mk.to(p.dtype)) for k in self._active for p, mk in self.units.pairs(k)]   # masks in the parameters' dtype: no cast per step
-    self._fused = [list(t) for t in zip(*self._pairs)]   # [parameters], [masks]: one fused multiply
-
-@patch
-def _say_no_data(self:Sparsifier):
-    "Warn which layers a data criterion ranked by weight magnitude, having seen no gradient reach them"
-    miss = getattr(self.criteria, 'no_data', None)
-    if not miss: return
-    names = [n for n,m in self.layers.items() if m in miss]
-    warnings.warn(f"criteria {self.criteria.name!r} saw no gradient reach {names[:6]}{'...' if len(names) > 6 else ''} (frozen layers, as in "
-                  "fine_tune's first fit, or no training batch yet): they are ranked by the magnitude of their weights at this step")
-    miss.clear()
 
 @patch
 @torch.no_grad()
