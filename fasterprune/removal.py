@@ -182,10 +182,10 @@ def check_removable(model,                # the model, or a `Sparsifier` of its 
                     sparsity:float=0.5,   # the fraction of each group's channels masked at random in the copy
                     **kwargs):            # with a model: the `Sparsifier`'s arguments (exclude, include, min_keep, ...)
     "Raise a ValueError now if removing channels of `model` is not exact, naming the group at fault (tried on a copy masked at random)"
-    sp = model if isinstance(model, Sparsifier) else Sparsifier(model, sparsity, 'filter', x=x, **kwargs)
-    try: _check_copy(sp, sparsity)
-    finally:
-        if sp is not model: sp.detach()
+    if not isinstance(model, Sparsifier):   # a sparsifier of a copy: the model, and any masks it holds, stay as they are
+        ex = list(find_modules(model, kwargs.pop('exclude', None)))   # names: they name the same layers in the copy
+        model = Sparsifier(copy.deepcopy(model), sparsity, 'filter', x=x, exclude=ex or None, **kwargs)
+    _check_copy(model, sparsity)
 
 def _settle(model, x):
     "A forward pass without gradient, in eval mode: a model that keeps its activations (DynamicUnet's hooks) keeps ones without an autograd graph, which deep-copy"
