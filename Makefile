@@ -69,6 +69,7 @@ readme: venv
 	$(PY) tools/nb2md.py nbs/index.ipynb README.md
 
 # The built wheel in two fresh venvs, the newest releases pip resolves and the floors settings.ini declares,
-# each running tools/compat_smoke.py (the README's blocks at a small size and each driver once); logs in .compat/.
+# each running tools/compat_smoke.py (the README's blocks at a small size and each driver once); logs in .compat/
+# (a passing run removes its two venvs, 5 GB each).
 compat: venv data
 	$(PY) tools/compat.py
