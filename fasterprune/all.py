@@ -6,13 +6,16 @@
 __all__ = []
 
 # %% ../nbs/10_all.ipynb #f7cc02b8
-from . import data, granularity, criteria, schedule, groups, macs, sparsifier, removal, callback, distill, report
+from . import checks, data, granularity, criteria, schedule, groups, macs, spec, units, sparsifier, removal, callback, distill, report
+from .checks import *
 from .data import *
 from .granularity import *
 from .criteria import *
 from .schedule import *
 from .groups import *
 from .macs import *
+from .spec import *
+from .units import *
 from .sparsifier import *
 from .removal import *
 from .callback import *
@@ -30,6 +33,6 @@ from fastai.metrics import accuracy
 from fastai.callback.schedule import fit_one_cycle, fine_tune
 
 # %% ../nbs/10_all.ipynb #6d77e7fe
-__all__ = [n for mod in (data, granularity, criteria, schedule, groups, macs, sparsifier, removal, callback, distill, report,
+__all__ = [n for mod in (checks, data, granularity, criteria, schedule, groups, macs, spec, units, sparsifier, removal, callback, distill, report,
                          _data_criteria, _iterative, _oracle, _dcp) for n in mod.__all__]
 __all__ += ['demo_model', 'Learner', 'CrossEntropyLossFlat', 'accuracy']

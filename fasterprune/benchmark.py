@@ -19,14 +19,13 @@ from fastai.losses import CrossEntropyLossFlat
 from fastai.metrics import accuracy
 from fastai.callback.schedule import fit_one_cycle
 from fastai.torch_core import set_seed
-from .data import ImageTensors, PrepBatch, fashion_mnist
+from .data import ImageTensors, PrepBatch, fashion_mnist, example_input
 from .granularity import prunable_types
-from .groups import GroupUnits
-from .macs import MacsModel
+from .units import GroupUnits
+from .spec import PruneSpec
 from .callback import SparsifyCallback
 from .distill import KnowledgeDistillation
 from .sparsifier import Sparsifier
-from .data import example_input
 from .report import latency
 from .criteria import large_final
 from .schedule import agp
@@ -179,15 +178,9 @@ def resnet20(c_in:int=1, n_out:int=10, width:int=16, n:int=3) -> nn.Sequential:
 
 def effective_macs(model:nn.Module, x) -> float:
     "MACs of the conv and linear layers for one sample of `x`, a channel whose conv or linear filters are all zero counted as removed"
-    gu = GroupUnits(model, x)
-    mm, masks = MacsModel(model, x, gu), {}
-    for k, g in gu.groups.items():
-        alive = torch.zeros(g.n+1, dtype=torch.bool, device=g.root.weight.device)
-        for mb in g.members:
-            if mb.out and mb.name == 'weight' and isinstance(mb.module, prunable_types()):
-                p = mb.param.detach()
-                alive[mb.root_of[(p.movedim(mb.axis, 0).reshape(p.shape[mb.axis], -1) != 0).any(1)]] = True
-        masks[k] = alive[:-1].view(g.blocks, -1).any(0)
+    gu = GroupUnits(model, PruneSpec(granularity='filter'), x)
+    mm = gu.cost(model, x)
+    masks = {k: gu.group(k).alive(prunable_types()).view(gu.group(k).blocks, -1).any(0) for k in gu.keys}
     return float(mm.kept(masks)) * mm.total
 
 # %% ../nbs/08_benchmark.ipynb #33269df5

@@ -4,16 +4,17 @@
 
 # %% ../nbs/07_callback.ipynb #503c8e43
 from __future__ import annotations
-import torch, torch.nn as nn
+import torch
 from fastcore.basics import store_attr
 from fastai.callback.core import Callback
 from fastai.learner import ValueMetric
 from fastai.callback.tracker import TrackerCallback
 from fastai.callback.schedule import LRFinder
-from .granularity import check_granularity, check_int, check_bool
-from .criteria import get_criteria, large_final
+from fastcore.meta import delegates
+from .checks import check_int, check_bool
 from .schedule import get_schedule, agp, one_shot
-from .sparsifier import Sparsifier, check_targets, default_context
+from .spec import PruneSpec
+from .sparsifier import Sparsifier
 from .data import example_input
 from .removal import check_removable, remove_masked
 from .macs import layer_macs
@@ -53,7 +54,8 @@ def end_after_others(cb:Callback):
 class SparsifyCallback(Callback):
     "Sparsify the model's layers along `schedule` while it trains"
     order, prunes = 40, True   # before the Recorder (50), which reads the metric names in `before_fit`
-    def __init__(self, sparsity=None,          # target: a fraction in [0, 1] (default 0.5), or a dict of layer names to fractions
+    @delegates(PruneSpec)
+    def __init__(self, sparsity=None,          # a `PruneSpec`, or the target: a fraction in [0, 1) (default 0.5), or a dict of layer names to fractions
                  granularity:str='weight',     # unit of pruning: 'weight', 'filter', 'channel', 'kernel', '2:4', ...
                  context:str=None,             # 'local': each layer to the target; 'global': one ranking across layers (default: 'global' with `target_macs`, else 'local')
                  criteria=None,                # a `Criteria` or its name: what to keep (default: large_final)
@@ -61,33 +63,23 @@ class SparsifyCallback(Callback):
                  every:int=16,                 # recompute masks at most every `every` batches (and at the end point)
                  lth:bool=False,               # lottery ticket: rewind surviving weights at each pruning step
                  rewind_epoch:int=0,           # epoch whose starting weights are the ticket
-                 include=None,                 # layer types to prune (default: every conv and linear kind)
-                 exclude=None,                 # names or modules to leave alone (default: the output layer)
-                 min_keep:int=1,               # units every layer keeps
-                 round_to:int=None,            # units kept per layer rounded up to a multiple
-                 groups:bool=True,             # 'filter': prune coupled channel groups (see `fasterprune.groups`)
                  remove:bool=False,            # 'filter': remove the zeroed channels once the schedule is done (or at the end of fit)
-                 target_macs:float=None):      # instead of `sparsity`: the fraction of the model's MACs to keep ('filter'), over all this callback's fits
-        check_targets(sparsity, target_macs, round_to)
-        check_bool(remove, 'remove'); check_bool(lth, 'lth'); check_bool(groups, 'groups')
-        for k, v in (sparsity.items() if isinstance(sparsity, dict) else [(None, sparsity)]):
-            if v is not None and float(v) >= 1: raise ValueError(f"sparsity{'' if k is None else f'[{k!r}]'}={v!r} is not allowed: every layer keeps "
-                                                                 f"min_keep={min_keep!r} of its units, so use a fraction below 1")
-        for a, v in (('remove', remove), ('target_macs', target_macs)):
-            if v not in (None, False) and not (granularity == 'filter' and groups):
-                raise ValueError(f"{a}={v!r} is not allowed with granularity={granularity!r}: it needs granularity='filter' (with groups=True)")
-        if criteria is None: criteria = large_final
-        if schedule is None: schedule = agp if target_macs is None else one_shot(start_pct=0.05)   # prune early, train the small model
-        check_granularity(granularity, include if include is not None else ())   # each pruned layer's kind is checked with the model
-        context = default_context(context, target_macs)
-        if isinstance(sparsity, dict) and context == 'global': raise ValueError("context='global' is not allowed with per-layer targets: use context='local'")
-        if context == 'global' and round_to: raise ValueError(f"round_to={round_to!r} is not allowed with context='global': use context='local'")
-        check_int(every, 'every', 1); check_int(rewind_epoch, 'rewind_epoch', 0); check_int(min_keep, 'min_keep', 1)
-        if round_to is not None: check_int(round_to, 'round_to', 1)
+                 **kwargs):                    # the rest of `PruneSpec`: include, exclude, min_keep, round_to, groups, target_macs (over all this callback's fits)
+        if isinstance(sparsity, PruneSpec) and (granularity != 'weight' or context or criteria or kwargs):
+            raise ValueError("granularity, context, criteria... are not allowed with a PruneSpec: change it with spec.new(...)")
+        self.spec = spec = sparsity if isinstance(sparsity, PruneSpec) else PruneSpec(sparsity, granularity, context, criteria, **kwargs)
+        check_bool(remove, 'remove'); check_bool(lth, 'lth')
+        t = spec.targets if spec.target_macs is None else {}
+        for k, v in (t.items() if isinstance(t, dict) else [(None, t)]):
+            if v >= 1: raise ValueError(f"sparsity{'' if k is None else f'[{k!r}]'}={v!r} is not allowed: every layer keeps "
+                                        f"min_keep={spec.min_keep!r} of its units, so use a fraction below 1")
+        if remove and not (spec.granularity == 'filter' and spec.groups):
+            raise ValueError(f"remove={remove!r} is not allowed with granularity={spec.granularity!r}: it needs granularity='filter' (with groups=True)")
+        if schedule is None: schedule = agp if spec.target_macs is None else one_shot(start_pct=0.05)   # prune early, train the small model
+        check_int(every, 'every', 1); check_int(rewind_epoch, 'rewind_epoch', 0)
         if rewind_epoch and not lth: raise ValueError(f"rewind_epoch={rewind_epoch!r} is not allowed without lth=True")
-        get_criteria(criteria).check(granularity)
-        schedule = get_schedule(schedule)
-        store_attr()
+        self.schedule = get_schedule(schedule)
+        store_attr('every,lth,rewind_epoch,remove')
         self.sparsifier, self._ref = None, None
 
     def __getstate__(self): return {**self.__dict__, '_ref': None, 'sparsifier': None}   # (learn.export) a weak reference and a traced graph do not pickle: set up again from the model loaded
@@ -102,7 +94,7 @@ class SparsifyCallback(Callback):
         self.last, self.ticket, self.reached, self.settled, self.done = -self.every, None, None, None, None
         old = (getattr(self, 'metric', None), getattr(self, 'macs_metric', None))   # left by a fit that was interrupted (KeyboardInterrupt runs no after_fit)
         self.metric = ValueMetric(self._sparsity, 'sparsity')
-        self.macs_metric = ValueMetric(self._macs, 'macs') if self.target_macs is not None else None
+        self.macs_metric = ValueMetric(self._macs, 'macs') if self.spec.target_macs is not None else None
         self.learn.metrics = [*[m for m in self.learn.metrics if m not in old], *[m for m in (self.metric, self.macs_metric) if m]]
         end_after_others(self)
 
@@ -132,7 +124,7 @@ class SparsifyCallback(Callback):
 
     def _remove_now(self):
         "The schedule is done: remove the channels now, so that the rest of the fit trains the small model; trackers start again"
-        self.done = (self._sparsity(), self._macs() if self.target_macs is not None else None)   # the columns of the fit table from here
+        self.done = (self._sparsity(), self._macs() if self.spec.target_macs is not None else None)   # the columns of the fit table from here
         sp, self.sparsifier = self.sparsifier, None
         remove_masked(sp, self.learn.opt)   # along the graph the sparsifier traced
         for cb in self.learn.cbs:   # SaveModelCallback, EarlyStopping...: a checkpoint of the larger model cannot be loaded into the small one
@@ -157,23 +149,22 @@ class SparsifyCallback(Callback):
         self.ticket = None
         if not self.remove: sp.detach()
         elif sp.owns(learn.model): remove_masked(sp, learn.opt)
-        else: sp.detach(); learn.remove_pruned(self.exclude, x=self.sample)   # a callback replaced the model: trace the new one
+        else: sp.detach(); learn.remove_pruned(self.spec.exclude, x=self.sample)   # a callback replaced the model: trace the new one
 
     def _setup(self):
         "Targets of the model as this callback first pruned it, so that fits in a row (`fine_tune`, remove=True) do not compound them"
         self.sample = x = example_input(self.dls)
-        kw = dict(include=self.include, exclude=self.exclude, min_keep=self.min_keep, round_to=self.round_to)
-        macs = sum(layer_macs(self.learn.model, x).values()) if self.target_macs is not None else None
+        t = self.spec.target_macs
+        macs = sum(layer_macs(self.learn.model, x).values()) if t is not None else None
         if self._ref is None or self._ref() is not self.learn.model: self._ref, self._macs0, self._n0 = weakref.ref(self.learn.model), macs, None
         self._rel = macs / self._macs0 if macs else 1.   # MACs left of the first model's
-        goal = None if macs is None else min(1., self.target_macs / self._rel)
-        self.sparsifier = sp = Sparsifier(self.learn.model, self.sparsity, self.granularity, self.context, self.criteria,
-                                          x=x, groups=self.groups, target_macs=goal, **kw)
-        n = {k: sp.units.unit_mask(k).numel()*sp.units.size(k) for k in sp.targets}   # units (channels) now
+        spec = self.spec if macs is None else self.spec.new(target_macs=min(1., t / self._rel))   # the MACs left to remove, of this model's
+        self.sparsifier = sp = Sparsifier(self.learn.model, spec=spec, x=x)
+        n = {k: sp.size(k) for k in sp.keys}   # units (channels) now
         if self._n0 is None: self._n0 = n
         n0 = {k: self._n0.get(k, v) for k,v in n.items()}
         self._left = sum(n.values()) / sum(n0.values())   # units left of the first model's
-        if macs is None and self.context == 'global': sp.targets = {k: max(0., 1 - (1 - t)/self._left) for k,t in sp.targets.items()}
+        if macs is None and spec.context == 'global': sp.targets = {k: max(0., 1 - (1 - t)/self._left) for k,t in sp.targets.items()}
         elif macs is None: sp.targets = {k: max(0., 1 - (1 - t)*n0[k]/n[k]) for k,t in sp.targets.items()}
         if self.remove: check_removable(sp)   # on a copy of the model and of the sparsifier's graph
 

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import torch, torch.nn as nn
 from fastcore.basics import store_attr
-from .granularity import check_choice
+from .checks import check_choice
 
 # %% auto #0
 __all__ = ['NORMS', 'CRITERIA', 'large_final', 'squared_final', 'small_final', 'large_init', 'small_init',

@@ -6,17 +6,17 @@
 from __future__ import annotations
 import gzip, os, struct
 from pathlib import Path
-import numpy as np, torch, torch.nn.functional as F
+import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import store_attr
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
 from fastai.torch_core import batch_to_samples
 from fastcore.foundation import L
-from .granularity import check_int, plain
+from .checks import check_int
 
 # %% auto #0
 __all__ = ['FMNIST_CLASSES', 'DEBIAN_FMNIST', 'read_idx', 'load_fashion_mnist', 'ImageTensors', 'PrepBatch', 'fashion_mnist',
-           'fashion_mnist_folder', 'mask_of', 'fashion_mnist_texts', 'example_input']
+           'fashion_mnist_folder', 'mask_of', 'fashion_mnist_texts', 'plain', 'run_model', 'example_input']
 
 # %% ../nbs/00_data.ipynb #baedab06
 FMNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
@@ -131,7 +131,6 @@ def fashion_mnist(path=None,         # folder with the IDX files, tried first
     prep = PrepBatch(size, n_channels, float(mean), float(std))
     vocab = FMNIST_CLASSES if src.startswith('fashion') else [str(i) for i in range(10)]
     mk = lambda x,y: ImageTensors(torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(y.astype(np.int64)), vocab)
-    g = torch.Generator().manual_seed(seed)
     trn = DataLoader(mk(xt,yt), bs=bs, shuffle=True, drop_last=True, device=device, after_batch=prep)
     val = DataLoader(mk(xv,yv), bs=bs*2, device=device, after_batch=prep)
     dls = _Loaders(trn, val, device=device)
@@ -191,6 +190,19 @@ def fashion_mnist_texts(n:int=200,     # sentences
     shade = lambda a: 'bright' if a.mean() > 90 else 'dim'
     text = [' '.join([*rng.choice(_WORDS, 2), shade(a), names[c].lower(), *rng.choice(_WORDS, 3)]) for a,c in zip(x, y)]
     return pd.DataFrame(dict(text=text, label=[names[c] for c in y]))
+
+# %% ../nbs/00_data.ipynb #b17ecec8
+def plain(x):
+    "`x` (a tensor, or a tuple, list or dict of them) with fastai's tensor subclasses (`TensorImage`, `TensorText`...) made plain tensors"
+    if isinstance(x, torch.Tensor): return x.as_subclass(torch.Tensor)
+    if isinstance(x, (tuple, list)): return type(x)(plain(o) for o in x)
+    if isinstance(x, dict): return {k: plain(v) for k,v in x.items()}
+    return x
+
+def run_model(model:nn.Module, x):
+    "`model(x)`, or `model(*x)` when `x` is a tuple of inputs (a tabular model's, say)"
+    return model(*x) if isinstance(x, (tuple, list)) else model(x)
+
 
 # %% ../nbs/00_data.ipynb #4825c3cc
 def example_input(dls, n:int=2):

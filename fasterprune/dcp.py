@@ -11,7 +11,7 @@ from fastcore.basics import store_attr, patch
 from fastai.learner import Learner
 from fastprogress.fastprogress import progress_bar
 from .granularity import prunable_types
-from .criteria import get_criteria
+from .spec import PruneSpec
 from .sparsifier import Sparsifier, n_to_prune
 from .data import example_input
 from .removal import check_removable, remove_masked
@@ -69,7 +69,7 @@ def dcp_layers(groups:list) -> list:
     "[(group, consumer weight member)] for the groups read by exactly one conv (groups=1) or linear layer"
     res = []
     for g in groups:
-        ins = [mb for mb in g.members if not mb.out and mb.name == 'weight']
+        ins = g.consumers()
         if len(ins) != 1 or g.blocks != 1: continue
         m = ins[0].module
         if isinstance(m, nn.Linear) or (isinstance(m, nn.modules.conv._ConvNd) and m.groups == 1): res.append((g, ins[0]))
@@ -77,8 +77,7 @@ def dcp_layers(groups:list) -> list:
 
 def channel_grad_norms(mb, grad:torch.Tensor, n:int) -> torch.Tensor:
     "Frobenius norm of `grad` (shaped as `mb.param`) over each of the `n` group channels of member `mb`"
-    sq = grad.pow(2).movedim(mb.axis, 0).reshape(grad.shape[mb.axis], -1).sum(1)
-    return torch.zeros(n+1, device=grad.device).index_add_(0, mb.root_of, sq)[:-1].sqrt()
+    return mb.to_group(mb.per_channel(grad.pow(2)).sum(1), n).sqrt()
 
 # %% ../nbs/14_dcp.ipynb #13f217db
 class DCP:
@@ -101,7 +100,7 @@ class DCP:
         for k in ('lr', 'lam'):
             v = locals()[k]
             if not (isinstance(v, (int, float)) and v > 0): raise ValueError(f"{k}={v!r} is not allowed: use a number > 0")
-        if criteria is not None: get_criteria(criteria)
+        self.spec = PruneSpec(prune_ratio, 'filter', 'local', criteria or 'large_final', exclude=exclude)   # the sparsifier's, checked now
         store_attr()
 
     def _loss(self, p, head, cut, layer=None, final=True):
@@ -130,7 +129,7 @@ class DCP:
 
     def _select(self, key, mb, p, head, cut):
         "Remove `prune_ratio` of the channels of group `key`, `n_per_step` at a time, fine-tuning the layer in between"
-        g, ps = self.sp.units.groups[key], list(mb.module.parameters())
+        g, ps = self.sp.group(key), list(mb.module.parameters())
         n = n_to_prune(g.n, self.prune_ratio)
         frozen = [q for q in self.model.parameters() if q.requires_grad and not any(q is r for r in ps)]
         for q in frozen: q.requires_grad_(False)   # only the layer learns: no graph before it, no gradient for the rest
@@ -176,14 +175,14 @@ def prune(self:DCP, learn:Learner) -> pd.DataFrame:
     x = example_input(learn.dls)
     stages = find_stages(self.model, x, self.n_stages)
     self.original = copy.deepcopy(self.model).eval().requires_grad_(False)
-    self.sp = Sparsifier(self.model, self.prune_ratio, 'filter', 'local', self.criteria or 'large_final', exclude=self.exclude, x=x)
+    self.sp = Sparsifier(self.model, spec=self.spec, x=x)
     if self.remove: check_removable(self.sp)   # on a copy of the model and of the sparsifier's graph
-    layers = dcp_layers(self.sp.units.groups.values())
+    layers = dcp_layers([self.sp.group(k) for k in self.sp.keys])
     if not layers: raise ValueError("DCP found no channel that feeds exactly one conv or linear layer: nothing to prune")
     name_of, orig = {m: n for n, m in self.model.named_modules()}, dict(self.original.named_modules())
     self.orig_of = {m: orig[n] for m, n in name_of.items()}
     stage_of = {l: k for k, st in enumerate(stages) for s in st for l in s.modules()}
-    order, key_of = {m: i for i, m in enumerate(name_of)}, {id(g): k for k, g in self.sp.units.groups.items()}
+    order, key_of = {m: i for i, m in enumerate(name_of)}, {id(self.sp.group(k)): k for k in self.sp.keys}
     feats = {}
     with torch.no_grad(): out = _run(self.model.eval(), x, [_catch(st[-1], feats, k) for k, st in enumerate(stages[:-1])])
     dev = next(self.model.parameters()).device
@@ -202,7 +201,7 @@ def prune(self:DCP, learn:Learner) -> pd.DataFrame:
         for g, mb in todo[p]:
             pb.comment = f'stage {p}: {name_of[mb.module]}'
             self._select(key_of[id(g)], mb, p, head, cut)
-            rows.append(dict(layer=name_of[mb.module], stage=p, channels=g.n, kept=int(self.sp.units.mask(key_of[id(g)]).sum())))
+            rows.append(dict(layer=name_of[mb.module], stage=p, channels=g.n, kept=g.n - self.sp.n_pruned(key_of[id(g)])))
     for _ in self.batches: pass   # all n_batches drawn: this only closes the bar
     self.losses = [float(l) for l in self.losses]
     if self.remove: remove_masked(self.sp, learn.opt)   # along the graph the sparsifier traced

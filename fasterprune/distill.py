@@ -8,8 +8,8 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import store_attr
 from fastai.callback.core import Callback
 from fastai.learner import Learner
-from .granularity import run_model
-from .data import example_input
+from .data import run_model, example_input
+
 
 # %% auto #0
 __all__ = ['soft_target_loss', 'KnowledgeDistillation']

@@ -4,13 +4,12 @@
 
 # %% ../nbs/01_granularity.ipynb #478f29f5
 from __future__ import annotations
-import re, numbers
-import numpy as np, torch, torch.nn as nn
+import re
+import torch.nn as nn
 
 # %% auto #0
-__all__ = ['LAYER_ROLES', 'GRANULARITIES', 'register_layer', 'layer_roles', 'prunable_types', 'out_axis', 'check_choice',
-           'check_int', 'find_modules', 'run_model', 'plain', 'check_bool', 'check_types', 'register_granularity',
-           'Granularity', 'granularity_names', 'check_granularity', 'get_granularity']
+__all__ = ['LAYER_ROLES', 'GRANULARITIES', 'register_layer', 'layer_roles', 'prunable_types', 'out_axis', 'check_types',
+           'register_granularity', 'Granularity', 'granularity_names', 'check_granularity', 'get_granularity']
 
 # %% ../nbs/01_granularity.ipynb #ade62beb
 LAYER_ROLES = {}
@@ -44,48 +43,6 @@ def out_axis(m:nn.Module) -> int:
     if roles is None: raise ValueError(f"{type(m).__name__} is not a prunable layer kind: see `register_layer`")
     return roles.index('out')
 
-def check_choice(name:str, v, allowed):
-    "Fail unless `v` is one of `allowed`, naming the argument `name`"
-    if v not in allowed: raise ValueError(f"{name}={v!r} is not allowed: use one of {list(allowed)}")
-
-def check_int(v, name:str, lo:int=0) -> int:
-    "`v` as an int >= `lo` (Python or numpy; not a bool, a float or a string); an error naming `name` otherwise"
-    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lo:
-        raise ValueError(f"{name}={v!r} is not allowed: use an int >= {lo}")
-    return int(v)
-
-def find_modules(model:nn.Module, items, name:str='exclude') -> dict:
-    "The modules of `model` that `items` (names or modules, one or a list) refer to, by name"
-    items = [] if items is None else list(items) if isinstance(items, (list, tuple, set)) else [items]
-    mods = dict(model.named_modules())
-    names = {m: n for n,m in mods.items()}
-    res = {}
-    for e in items:
-        if isinstance(e, str) and e in mods: res[e] = mods[e]
-        elif isinstance(e, str): raise ValueError(f"{name}={e!r} names no module of the model: use names such as {list(mods)[1:6]}")
-        elif isinstance(e, nn.Module) and e in names: res[names[e]] = e
-        elif isinstance(e, nn.Module): raise ValueError(f"{name}: the {type(e).__name__} given is not a module of the model")
-        else:
-            hint = ' (to choose layer kinds, use include)' if isinstance(e, type) else ''
-            raise ValueError(f"{name}={e!r} is not allowed: use names or modules of the model{hint}")
-    return res
-
-def run_model(model:nn.Module, x):
-    "`model(x)`, or `model(*x)` when `x` is a tuple of inputs (a tabular model's, say)"
-    return model(*x) if isinstance(x, (tuple, list)) else model(x)
-
-def plain(x):
-    "`x` (a tensor, or a tuple, list or dict of them) with fastai's tensor subclasses (`TensorImage`, `TensorText`...) made plain tensors"
-    if isinstance(x, torch.Tensor): return x.as_subclass(torch.Tensor)
-    if isinstance(x, (tuple, list)): return type(x)(plain(o) for o in x)
-    if isinstance(x, dict): return {k: plain(v) for k,v in x.items()}
-    return x
-
-def check_bool(v, name:str) -> bool:
-    "`v` if it is a bool (Python or numpy); an error naming `name` otherwise (`'yes'` and `1` are not bools)"
-    if not isinstance(v, (bool, np.bool_)): raise ValueError(f"{name}={v!r} is not allowed: use True or False")
-    return bool(v)
-
 def check_types(types, name:str='include') -> tuple:
     "`types` (a layer class or a list of them) as a tuple of prunable layer classes; an error naming `name` otherwise"
     ts = tuple(types) if isinstance(types, (list, tuple, set)) else (types,)
@@ -115,7 +72,7 @@ GRANULARITIES = {
 }
 
 def register_granularity(name:str, # the name users pass as `granularity`
-                         f          # roles -> tuple of reduced axes, or None where undefined
+                         f=None     # roles -> tuple of reduced axes, or None where undefined; None alone: a kind of unit of its own (see `register_units`)
                         ):
     "Add a granularity"
     GRANULARITIES[name] = f
@@ -151,10 +108,10 @@ def check_granularity(name:str, types=None):
     "Fail unless `name` is a granularity defined for every layer type in `types` (None: all registered; (): the name only)"
     if not isinstance(name, str) or (name not in GRANULARITIES and not _parse_nm(name)):
         raise ValueError(f"granularity={name!r} is not allowed: use one of {granularity_names()}")
-    if _parse_nm(name): return
+    if _parse_nm(name) or GRANULARITIES[name] is None: return   # N:M, or a kind of unit of its own: no layer reduction to check
     for t in check_types(types) if types is not None else prunable_types():
         if GRANULARITIES[name](layer_roles(t)) is None:
-            ok = [g for g,f in GRANULARITIES.items() if f(layer_roles(t)) is not None]
+            ok = [g for g,f in GRANULARITIES.items() if f is not None and f(layer_roles(t)) is not None]
             raise ValueError(f"granularity={name!r} is not defined for {t.__name__}: use one of {ok} for it")
 
 def get_granularity(m:nn.Module, name:str) -> Granularity:
@@ -162,4 +119,5 @@ def get_granularity(m:nn.Module, name:str) -> Granularity:
     roles = layer_roles(m)
     if roles is None: raise ValueError(f"{type(m).__name__} is not a prunable layer kind: see `register_layer`")
     check_granularity(name, [type(m)])
+    if not _parse_nm(name) and GRANULARITIES[name] is None: raise ValueError(f"granularity={name!r} is a kind of unit of its own, not a reduction of {type(m).__name__}'s weight")
     return Granularity(name, roles)

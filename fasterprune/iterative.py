@@ -10,8 +10,8 @@ from fastcore.basics import store_attr, patch
 from fastai.callback.core import Callback, CancelFitException
 from torch_pruning.utils import count_ops_and_params
 import numbers
-from .granularity import check_int, check_bool
-from .criteria import get_criteria
+from .checks import check_int, check_bool
+from .spec import PruneSpec
 from .sparsifier import Sparsifier
 from .data import example_input
 from .removal import check_removable, remove_masked, removed_copy
@@ -46,14 +46,14 @@ class IterativePruning(Callback):
             if v is not None and not (isinstance(v, numbers.Real) and not isinstance(v, bool) and 0 < v < 1):
                 raise ValueError(f"{k}={v!r} is not allowed: use a fraction in (0, 1)")
         if min_accuracy is not None and not validate: raise ValueError("min_accuracy needs validate=True")
-        get_criteria(criteria).check('filter')
-        store_attr()
+        self.spec = PruneSpec(1.0, 'filter', 'global', criteria, exclude=exclude)   # one ranking across all groups; `prune_more` sets how many
+        store_attr(but='criteria,exclude')
 
     def after_create(self): self._setup()   # in `Learner(cbs=...)`: the masks exist before `learn.load`
     def __getstate__(self): return {**self.__dict__, 'sp': None}   # (learn.export) a traced graph does not pickle: set up again from the model loaded
     def _setup(self):
         self.sample = example_input(self.dls)
-        self.sp = Sparsifier(self.model, 1.0, 'filter', 'global', self.criteria, exclude=self.exclude, x=self.sample)
+        self.sp = Sparsifier(self.model, spec=self.spec, x=self.sample)
         if self.remove: check_removable(self.sp)   # on a copy of the model and of the sparsifier's graph
 
     def before_fit(self):
@@ -62,7 +62,7 @@ class IterativePruning(Callback):
         if getattr(self, 'sp', None) is None or not self.sp.owns(self.model): self._setup()
         self.sp.attach(); self.sp.refresh(); self.sp.apply()
         self.n_total = sum(self.sp.unit_mask(k).numel() for k in self.sp.keys)
-        self.n_free = self.n_total - len(self.sp.keys)*self.sp.min_keep
+        self.n_free = self.n_total - len(self.sp.keys)*self.spec.min_keep
         try: self._check_fit()
         except ValueError: self.sp.criteria.detach(); raise   # no score hooks left running in later fits
         self.params0, self.macs0 = self._size()   # of the model this fit starts with

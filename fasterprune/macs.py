@@ -6,8 +6,8 @@
 from __future__ import annotations
 import torch, torch.nn as nn
 from torch_pruning.pruner import function as tpf
-from fastcore.basics import store_attr
-from .granularity import prunable_types, run_model
+from .granularity import prunable_types
+from .data import run_model
 from .groups import IN_CHANNEL_FNS
 
 def _is_dw(m): return isinstance(m, nn.modules.conv._ConvNd) and m.groups > 1 and m.groups == m.in_channels == m.out_channels
@@ -36,7 +36,7 @@ def layer_macs(model:nn.Module, x) -> dict:
 def _grouped_ins(dg, groups, convs) -> list:
     "[(group, conv, root_of)]: the channel of `group` that feeds each input channel of the grouped `convs` (`group.n`: none), along the traced graph `dg`"
     res = []
-    outs = {mb.module: (g, mb) for g in groups for mb in g.members if mb.out and mb.name == 'weight'}
+    outs = {mb.module: (g, mb) for g in groups for mb in g.producers()}
     for c in convs:
         roots = {}   # group -> root_of over c's input channels
         for it in dg.get_pruning_group(c, tpf.prune_conv_in_channels, list(range(c.in_channels))):
@@ -49,16 +49,19 @@ def _grouped_ins(dg, groups, convs) -> list:
     return res
 
 class MacsModel:
-    "The MACs of the conv and linear layers of a model whose channel groups `units` are masked, and what each unit costs"
-    def __init__(self, model:nn.Module, x, units):
+    "The MACs of the conv and linear layers of a model whose channel `groups` are masked, and what each unit (a group's position) costs"
+    def __init__(self, model:nn.Module, x,   # the model, and an input batch
+                 groups:dict,                # {key: ChannelGroup}: the units, one per position of each group
+                 dg):                        # the graph the groups were traced in (a grouped conv's inputs are read along it)
         self.macs = layer_macs(model, x)
-        self.keys = list(units.groups)
-        gs = [units.groups[k] for k in self.keys]
+        self.keys = list(groups)
+        gs = list(groups.values())
         sizes = [g.n // g.blocks for g in gs]
+        self.sizes = dict(zip(self.keys, sizes))   # units per key
         self.offsets = dict(zip(self.keys, torch.tensor([0, *sizes]).cumsum(0).tolist()))
-        axes = [(g, mb.module, mb.out, mb.root_of, mb.param.shape[mb.axis]) for g in gs for mb in g.members
-                if mb.name == 'weight' and mb.module in self.macs]
-        axes += [(g, c, False, ro, c.in_channels) for g, c, ro in _grouped_ins(units.dg, gs, [m for m in self.macs if _is_grouped(m)])]
+        axes = [(g, mb.module, mb.out, mb.root_of, mb.param.shape[mb.axis]) for g in gs for mb in g.producers() + g.consumers()
+                if mb.module in self.macs]
+        axes += [(g, c, False, ro, c.in_channels) for g, c, ro in _grouped_ins(dg, gs, [m for m in self.macs if _is_grouped(m)])]
         rows, off = {}, dict(zip(map(id, gs), self.offsets.values()))   # (layer, out axis?) -> the fraction of the axis' channels in each unit (a concat's input takes several groups)
         for g, m, out, root_of, size in axes:
             cover = torch.bincount(root_of.cpu(), minlength=g.n+1)[:-1].view(g.blocks, -1).sum(0).float()

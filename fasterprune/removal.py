@@ -10,10 +10,13 @@ import torch, torch.nn as nn
 from torch_pruning.pruner import function as tpf
 from fastcore.basics import patch
 from fastai.learner import Learner
-from .groups import trace_graph, channel_groups, copy_traced, ChannelGroup, GroupUnits
+from fastcore.meta import delegates
+from .groups import trace_graph, channel_groups, copy_traced
+from .spec import PruneSpec
 from .sparsifier import Sparsifier, n_to_prune
-from .granularity import find_modules, run_model
-from .data import example_input
+from .checks import find_modules
+from .data import run_model, example_input
+
 
 # %% auto #0
 __all__ = ['keep_in_step', 'output_diff', 'remove_pruned', 'check_removable', 'remove_masked', 'removed_copy']
@@ -60,16 +63,6 @@ def keep_in_step(opt, moves:list):
         if old in state: state[p] = {k: _cut(v, old.shape, ops) for k,v in state.pop(old).items()}
 
 # %% ../nbs/06_removal.ipynb #b73a88b8
-def _dead(g:ChannelGroup) -> torch.Tensor:
-    "Channels of `g` whose producers are all zero"
-    alive = torch.zeros(g.n+1, dtype=torch.bool, device=g.root.weight.device)
-    for mb in g.members:
-        if not mb.out or mb.param is None: continue
-        p = mb.param.detach()
-        nz = (p != 0).flatten(0, -1) if p.dim() == 1 else (p.movedim(mb.axis, 0).reshape(p.shape[mb.axis], -1) != 0).any(1)
-        alive.index_put_((mb.root_of,), nz, accumulate=True)
-    return ~alive[:-1]
-
 def _tensors(y) -> list:
     "The tensors of a model output: a tensor, or a tuple, list or dict of them"
     if isinstance(y, torch.Tensor): return [y]
@@ -102,7 +95,8 @@ def remove_pruned(model:nn.Module, x, # the model, and an input batch to trace a
     if not isinstance(model, nn.Module): raise ValueError(f"model={type(model).__name__} is not allowed: use an nn.Module")
     ex = list(find_modules(model, exclude).values())
     dg = trace_graph(model, x)
-    return _cut_groups(model, dg, [(g, torch.nonzero(_dead(g)).flatten().tolist()) for g in channel_groups(model, x, ex, dg=dg)], x, check, tol, opt)
+    dead = [(g, torch.nonzero(~g.alive()).flatten().tolist()) for g in channel_groups(model, x, ex, dg=dg)]   # all of a channel's producers are zero
+    return _cut_groups(model, dg, dead, x, check, tol, opt)
 
 def _cut_groups(model, dg, dead:list, x, check=True, tol=1e-4, opt=None) -> int:
     "Cut the channels `dead` ([(group, indices)]) of `model` along its traced graph `dg`, checked on `x`; returns how many went"
@@ -170,22 +164,29 @@ def _at_fault(m, x, exclude, roots) -> tuple:
         roots, e = (a, ea) if ea else (b, eb)
     return roots, e
 
-def _masked(units) -> list:
-    "[(group, indices)]: the masked channels of every group of `units` (one read, at removal)"
-    return [(g, torch.nonzero(~units.mask(k)).flatten().tolist()) for k, g in units.groups.items()]
+def _masked(units, keys) -> list:
+    "[(group, indices)]: the masked channels of the groups `keys` of `units` (one read, at removal)"
+    res = []
+    for k in keys:
+        g = units.group(k)
+        res.append((g, torch.nonzero(~units.unit_mask(k).repeat(g.blocks)).flatten().tolist()))   # a unit is a position of every block
+    return res
 
 def _grouped(sp, what):
-    if not isinstance(sp.units, GroupUnits): raise ValueError(f"{what} needs coupled channel groups: a Sparsifier with granularity='filter', an input x and groups=True")
+    if sp.graph is None: raise ValueError(f"{what} needs coupled channel groups: a Sparsifier with granularity='filter', an input x and groups=True")
 
-def check_removable(model,                # the model, or a `Sparsifier` of its coupled groups (its graph is copied, not traced again)
-                    x=None,               # with a model: an input batch to trace it with
-                    sparsity:float=0.5,   # the fraction of each group's channels masked at random in the copy
-                    **kwargs):            # with a model: the `Sparsifier`'s arguments (exclude, include, min_keep, ...)
+@delegates(PruneSpec)
+def check_removable(model,              # the model, or a `Sparsifier` of its coupled groups (its graph is copied, not traced again)
+                    x=None,             # with a model: an input batch to trace it with
+                    frac:float=0.5,     # the fraction of each group's channels masked at random in the copy
+                    spec:PruneSpec=None,# with a model: what is pruned (default: `PruneSpec(granularity='filter', **kwargs)`)
+                    **kwargs):
     "Raise a ValueError now if removing channels of `model` is not exact, naming the group at fault (tried on a copy masked at random)"
     if not isinstance(model, Sparsifier):   # a sparsifier of a copy: the model, and any masks it holds, stay as they are
-        ex = list(find_modules(model, kwargs.pop('exclude', None)))   # names: they name the same layers in the copy
-        model = Sparsifier(copy.deepcopy(model), sparsity, 'filter', x=x, exclude=ex or None, **kwargs)
-    _check_copy(model, sparsity)
+        spec = spec if spec is not None else PruneSpec(granularity='filter', **kwargs)
+        ex = list(find_modules(model, spec.exclude))   # names: they name the same layers in the copy
+        model = Sparsifier(copy.deepcopy(model), spec=spec.new(exclude=ex or None), x=x)
+    _check_copy(model, frac)
 
 def _settle(model, x):
     "A forward pass without gradient, in eval mode: a model that keeps its activations (DynamicUnet's hooks) keeps ones without an autograd graph, which deep-copy"
@@ -193,19 +194,19 @@ def _settle(model, x):
     with torch.no_grad(): run_model(model.eval(), x)
     model.train(was)
 
-def _check_copy(sp, sparsity):
+def _check_copy(sp, frac):
     _grouped(sp, 'check_removable')
     _settle(sp.model, sp.x)
-    m, dg, units = copy_traced(sp.model, sp.units.dg, sp.units)
+    m, dg, units = copy_traced(sp.model, sp.graph, sp.units)
     gen = torch.Generator().manual_seed(0)
-    for k in sp.targets:
+    for k in sp.keys:
         n = units.unit_mask(k).numel()
         keep = torch.ones(n, dtype=torch.bool)
-        keep[torch.randperm(n, generator=gen)[:n_to_prune(n, sparsity, sp.min_keep)]] = False
+        keep[torch.randperm(n, generator=gen)[:n_to_prune(n, frac, sp.spec.min_keep)]] = False
         units.set_mask(k, keep)
         with torch.no_grad():
             for p, mk in units.pairs(k): p.mul_(mk)
-    dead, ex = _masked(units), units.exclude
+    dead, ex = _masked(units, sp.keys), list(find_modules(sp.model, sp.spec.exclude))
     units.detach()
     try: return _cut_groups(m, dg, dead, sp.x)
     except ValueError as err:
@@ -225,16 +226,16 @@ def remove_masked(sp:Sparsifier,        # a sparsifier of coupled groups (granul
     "Remove the channels that `sp` masks from its model, cut along the graph it traced (no new trace); the masks go. Returns how many went"
     _grouped(sp, 'remove_masked')
     sp.refresh(); sp.apply()   # the weights as the masks say
-    dead = _masked(sp.units)
+    dead = _masked(sp.units, sp.keys)
     sp.detach()
-    return _cut_groups(sp.model, sp.units.dg, dead, sp.x, check, tol, opt)
+    return _cut_groups(sp.model, sp.graph, dead, sp.x, check, tol, opt)
 
 def removed_copy(sp:Sparsifier) -> nn.Module:
     "A copy of `sp`'s model with the channels `sp` masks removed (unchecked), cut along a copy of its graph: what removal will give, the model untouched"
     _grouped(sp, 'removed_copy')
     _settle(sp.model, sp.x)
-    m, dg, units = copy_traced(sp.model, sp.units.dg, sp.units)
-    dead = _masked(units)
+    m, dg, units = copy_traced(sp.model, sp.graph, sp.units)
+    dead = _masked(units, sp.keys)
     units.detach()
     _cut_groups(m, dg, dead, sp.x, check=False)
     return m

@@ -8,8 +8,10 @@ import pandas as pd, torch, torch.nn as nn
 import matplotlib.pyplot as plt
 from fastcore.basics import patch
 from fastai.learner import Learner
-from .granularity import prunable_types, out_axis, run_model, check_int, plain
-from .data import example_input
+from .granularity import prunable_types, out_axis
+from .checks import check_int
+from .data import run_model, plain, example_input
+
 
 # %% auto #0
 __all__ = ['sparsity_report', 'model_accuracy', 'latency', 'paired_latency', 'latency_change', 'compare_models',

@@ -4,83 +4,19 @@
 
 # %% ../nbs/05_sparsifier.ipynb #bea3d0b5
 from __future__ import annotations
-import math, numbers, warnings
+import math, warnings
 from contextlib import contextmanager
 import torch, torch.nn as nn, torch.distributed as dist
 from fastcore.basics import store_attr, patch
-from .granularity import get_granularity, check_granularity, check_types, check_choice, check_int, prunable_types, find_modules, run_model
-from .criteria import get_criteria, large_final
-from .data_criteria import is_distributed   # (importing it registers the data-based criteria's names)
-from .groups import GroupUnits
-from .macs import MacsModel
+from fastcore.meta import delegates
+from .checks import check_int
+from .criteria import get_criteria
+from .data_criteria import is_distributed
+from .spec import PruneSpec
+from .units import UNIT_KINDS, units_for
 
 # %% auto #0
-__all__ = ['prunable_layers', 'check_sparsity', 'default_context', 'check_targets', 'n_to_prune', 'keep_global', 'LayerUnits',
-           'Sparsifier']
-
-# %% ../nbs/05_sparsifier.ipynb #4152bc73
-@torch.no_grad()
-def _last_called(model, x, types):
-    "The last layer of `types` that `model(x)` runs (in eval mode)"
-    calls, was = [], model.training
-    hs = [m.register_forward_hook(lambda m, i, o: calls.append(m)) for m in model.modules() if isinstance(m, types)]
-    try: run_model(model.eval(), x)
-    finally:
-        for h in hs: h.remove()
-        model.train(was)
-    return calls[-1]
-
-def prunable_layers(model:nn.Module, # the model
-                    types=None,      # layer types to prune (default: every registered kind)
-                    exclude=None,    # names or modules to leave alone (default: the output layer)
-                    x=None           # an input batch, to find the output layer as the last one called (else: the last declared)
-                   ) -> dict:
-    "The layers of `model` to prune, by name"
-    ts = check_types(types) if types is not None else prunable_types()
-    layers = {n: m for n,m in model.named_modules() if isinstance(m, ts)}
-    missing = [t.__name__ for t in ts if not any(isinstance(m, t) for m in layers.values())]
-    if types is not None and missing: raise ValueError(f"include={types!r} is not allowed: the model has no {missing} layer")
-    if not layers: raise ValueError(f"the model has no prunable layer of types {[t.__name__ for t in ts]}")
-    if exclude is None: exclude = [_last_called(model, x, ts) if x is not None else list(layers)[-1]]
-    for e in (exclude if isinstance(exclude, (list, tuple, set)) else [exclude]):
-        if isinstance(e, str) and e not in layers:
-            raise ValueError(f"exclude={e!r} is not a prunable layer of the model: use names from {list(layers)[:8]}...")
-    excl = find_modules(model, exclude)
-    res = {n: m for n,m in layers.items() if n not in excl}
-    if not res: raise ValueError(f"the model has nothing to prune: its prunable layers {list(layers)[:8]} are all left alone ({list(excl)}; "
-                                 "by default the output layer is): name fewer layers in exclude, or exclude=[] to prune the output layer too")
-    return res
-
-# %% ../nbs/05_sparsifier.ipynb #43c39a01
-def check_sparsity(sparsity, name='sparsity'):
-    "`sparsity` as a float in [0, 1], or a dict of them; an error naming `name` otherwise"
-    if isinstance(sparsity, dict):
-        if not sparsity: raise ValueError(f"{name}={{}} is not allowed: name at least one layer")
-        return {k: check_sparsity(v, f'{name}[{k!r}]') for k,v in sparsity.items()}
-    if isinstance(sparsity, torch.Tensor) and sparsity.dim() == 0 and sparsity.is_floating_point(): sparsity = sparsity.item()
-    if isinstance(sparsity, bool) or not isinstance(sparsity, numbers.Real) or math.isnan(sparsity):
-        raise ValueError(f"{name}={sparsity!r} is not allowed: use a fraction in [0, 1] or a dict of layer names to fractions")
-    if 1 < sparsity <= 100:
-        raise ValueError(f"{name}={sparsity!r} is not allowed: sparsity is a fraction in [0, 1]; for {sparsity}% pass {sparsity/100:g}")
-    if not 0 <= sparsity <= 1: raise ValueError(f"{name}={sparsity!r} is not allowed: use a fraction in [0, 1]")
-    return float(sparsity)
-
-# %% ../nbs/05_sparsifier.ipynb #1739a397
-def default_context(context, target_macs):
-    "`context` checked; when None, 'global' with a MACs target (it measured best, see the benchmark), else 'local'"
-    if context is None: return 'local' if target_macs is None else 'global'
-    check_choice('context', context, ('local', 'global'))
-    return context
-
-def check_targets(sparsity, target_macs, round_to=None):
-    "The `sparsity` targets (0.5 by default), or all 1 when pruning to `target_macs` (a fraction in (0, 1] of the MACs)"
-    if target_macs is None: return check_sparsity(0.5 if sparsity is None else sparsity)
-    if sparsity is not None: raise ValueError(f"sparsity={sparsity!r} is not allowed with target_macs={target_macs!r}: give one target")
-    if round_to: raise ValueError(f"round_to={round_to!r} is not allowed with target_macs: the target sets the channels kept")
-    ok = isinstance(target_macs, numbers.Real) and not isinstance(target_macs, bool) and 0 < target_macs <= 1
-    if not ok: raise ValueError(f"target_macs={target_macs!r} is not allowed: use the fraction of the model's MACs to keep, in (0, 1] "
-                                "(0.5 for half the MACs, 0.25 for 4x fewer)")
-    return 1.
+__all__ = ['n_to_prune', 'keep_global', 'Sparsifier']
 
 # %% ../nbs/05_sparsifier.ipynb #92ccc22d
 def _reads_host(f:torch.Tensor) -> bool:
@@ -132,76 +68,30 @@ def keep_global(ss:list, n:int, min_keep:int=1) -> list:
     n_free = sum(s.numel() for s in ss) - sum(min(min_keep, s.numel()) for s in ss)
     return list(_keep_lowest(torch.cat(ss), min(n, n_free)).split([s.numel() for s in ss]))
 
-# %% ../nbs/05_sparsifier.ipynb #924a8e33
-class LayerUnits:
-    "Units of single layers: each prunable layer's weight cut by `granularity`"
-    def __init__(self, model:nn.Module, granularity:str='weight', include=None, exclude=None, x=None):
-        self.layers = prunable_layers(model, include, exclude, x)
-        self.grans = {n: get_granularity(m, granularity) for n,m in self.layers.items()}
-        self.nm = next(iter(self.grans.values())).nm
-
-    @property
-    def keys(self): return list(self.layers)
-    def select(self, keys):
-        "Keep only the layers `keys`"
-        self.layers, self.grans = {k: self.layers[k] for k in keys}, {k: self.grans[k] for k in keys}
-    def producers(self, k) -> list: return [k]
-    def mask_shape(self, k):
-        m, g = self.layers[k], self.grans[k]
-        return m.weight.shape if g.nm else g.mask_shape(m.weight.shape)
-    def size(self, k) -> int: return self.layers[k].weight.numel() // math.prod(self.mask_shape(k))   # weights per unit
-    def mask(self, k) -> torch.Tensor: return self.layers[k].pruning_mask
-    def unit_mask(self, k) -> torch.Tensor: return self.mask(k) != 0
-
-    @torch.no_grad()
-    def attach(self):
-        "An all-ones `pruning_mask` buffer on every layer, unless it has one (loaded from a checkpoint)"
-        for k,m in self.layers.items():   # in the weight's dtype: the multiply after every step is 3x faster than by a bool mask
-            if getattr(m, 'pruning_mask', None) is None:
-                m.register_buffer('pruning_mask', torch.ones(self.mask_shape(k), dtype=m.weight.dtype, device=m.weight.device))
-    def detach(self):
-        for m in self.layers.values(): m._buffers.pop('pruning_mask', None)
-
-    def scores(self, k, criteria) -> torch.Tensor: return criteria.scores(self.layers[k], self.grans[k].dims)
-    def set_mask(self, k, keep:torch.Tensor): self.mask(k).copy_(keep.view(self.mask(k).shape))
-    def pairs(self, k) -> list:
-        "[(parameter, mask shaped to multiply it)]: the weight, and the bias when a unit is a whole output channel"
-        m, mk = self.layers[k], self.mask(k)
-        ps = [(m.weight, mk)]
-        if self.grans[k].covers_out and getattr(m, 'bias', None) is not None: ps.append((m.bias, mk.reshape(-1)))
-        return ps
-
 # %% ../nbs/05_sparsifier.ipynb #bfd16f51
 class Sparsifier:
-    "Turn scores and a target into masks over the units of `model`'s layers or coupled channel groups, and apply them"
+    "Turn scores and a target into masks over the units of `model` (see `fasterprune.units`), and apply them"
+    @delegates(PruneSpec)
     def __init__(self, model:nn.Module,
-                 sparsity=None,            # target: a fraction (default 0.5), or a dict of layer names to fractions
-                 granularity:str='weight', # see `fasterprune.granularity`
-                 context:str=None,         # 'local': each layer (group) to the target; 'global': one ranking across all (default: 'global' with `target_macs`, else 'local')
-                 criteria=large_final,     # a `Criteria` or its registered name
-                 include=None,             # layer kinds to prune (default: every registered kind)
-                 exclude=None,             # names or modules to leave alone (default: the output layer)
-                 min_keep:int=1,           # units every layer (group) keeps
-                 round_to:int=None,        # units kept per layer (group) rounded up to a multiple (local)
-                 x=None,                   # an input batch: finds the output layer; with granularity='filter', units are coupled groups
-                 groups:bool=True,         # with granularity='filter' and `x`: coupled channel groups (False: each layer's filters)
-                 target_macs:float=None,   # instead of `sparsity`: the fraction of the conv and linear MACs to keep (coupled groups)
-                 **kwargs):                # `GroupUnits`' `reduce` and `normalize`
-        targets = check_targets(sparsity, target_macs, round_to)
-        context = default_context(context, target_macs)
-        check_int(min_keep, 'min_keep', 1)
-        if round_to is not None: check_int(round_to, 'round_to', 1)
-        check_granularity(granularity, include if include is not None else ())   # each pruned layer's kind is checked with the model
-        self.criteria = get_criteria(criteria)
-        self.criteria.check(granularity)
-        if isinstance(targets, dict) and context == 'global': raise ValueError("context='global' is not allowed with per-layer targets: use context='local'")
-        if context == 'global' and round_to: raise ValueError(f"round_to={round_to!r} is not allowed with context='global': use context='local'")
-        if granularity == 'filter' and groups and x is not None: self.units = GroupUnits(model, x, include, exclude, **kwargs)
-        elif kwargs: raise ValueError(f"{', '.join(kwargs)} is not allowed here: it is an argument of coupled groups (granularity='filter' with an input x)")
-        else: self.units = LayerUnits(model, granularity, include, exclude, x)
-        self.targets = self._targets(targets)
-        self._check_nm(granularity, context)
-        store_attr('model,x,granularity,context,min_keep,round_to,target_macs')   # the model and sample: removal cuts and checks with them
+                 sparsity=None,       # a `PruneSpec`, or its first argument: the target (a fraction, default 0.5, or a dict of layer names to fractions)
+                 *args,               # `PruneSpec`'s next arguments: granularity, context, criteria...
+                 x=None,              # an input batch: finds the output layer; with granularity='filter', units are coupled groups
+                 spec:PruneSpec=None, # what to prune, instead of `sparsity` and the rest
+                 **kwargs):
+        if isinstance(sparsity, PruneSpec): sparsity, spec = None, sparsity
+        given = [n for n,v in (('sparsity', sparsity), ('granularity, context...', args or kwargs)) if v]
+        if spec is not None and given: raise ValueError(f"{' and '.join(given)} is not allowed with a PruneSpec: change it with spec.new(...)")
+        self.spec = spec = spec if spec is not None else PruneSpec(sparsity, *args, **kwargs)
+        kind = units_for(spec, x)
+        extra = [o for o in spec.options if o not in kind.options]
+        if extra: raise ValueError(f"{', '.join(extra)} is not allowed here: it is an option of "
+                                   f"{[u.__name__ for u in UNIT_KINDS if extra[0] in u.options]}, and these units are {kind.__name__}"
+                                   + (" (coupled groups need granularity='filter' with an input x)" if spec.granularity == 'filter' else ''))
+        self.units = kind(model, spec, x)
+        self.criteria = get_criteria(spec.criteria)
+        self.targets = self._targets(spec.targets)
+        self._check_nm()
+        store_attr('model,x')   # the model and sample: removal cuts and checks with them
         self.cost = self._cost(model, x)
         self.frac, self._active = 0., set()
         self._expand()
@@ -217,9 +107,22 @@ class Sparsifier:
         "The layers (or coupled groups, by root name) that are pruned"
         return list(self.targets)
 
+    @property
+    def graph(self):
+        "The dependency graph the units were traced in (coupled groups), else None"
+        return self.units.graph
+
+    def group(self, key):
+        "The `ChannelGroup` of `key` (coupled groups), else None"
+        return self.units.group(key)
+
     def unit_mask(self, key) -> torch.Tensor:
         "One bool per unit of layer or group `key`, False for the pruned (on the device: read it only when you report)"
         return self.units.unit_mask(key)
+
+    def size(self, key) -> int:
+        "What the units of `key` hold, counted as `sparsity` counts: weights, or channels for coupled groups"
+        return self.units.unit_mask(key).numel() * self.units.size(key)
 
     def n_pruned(self, key=None) -> int:
         "Units pruned in `key`, or in all (one read from the device)"
@@ -244,30 +147,28 @@ class Sparsifier:
         return res
 
     def _cost(self, model, x):
-        "What each unit costs in MACs (coupled groups); an error if `target_macs` cannot be met here"
-        groups = isinstance(self.units, GroupUnits)
-        if self.target_macs is not None and not groups:
-            raise ValueError(f"target_macs={self.target_macs!r} is not allowed here: a MACs target needs coupled channel groups (granularity='filter' with an input x and groups=True)")
-        cost = MacsModel(model, x, self.units) if groups else None
-        if self.target_macs is not None: self._check_floor(cost)
+        "What each unit costs in MACs (units that have a cost); an error if `target_macs` cannot be met here"
+        cost, t = self.units.cost(model, x), self.spec.target_macs
+        if t is not None and cost is None: raise ValueError(f"target_macs={t!r} is not allowed here: a MACs target needs coupled channel groups "
+                                                            f"(granularity='filter' with an input x and groups=True), not {type(self.units).__name__}")
+        if t is not None: self._check_floor(cost)
         return cost
 
     def _check_floor(self, cost):
         "An error if `target_macs` is below what is left with every group at the fewest channels it may keep"
-        t, floor = self.target_macs, {}
+        (t, mk, ctx), floor = (self.spec.target_macs, self.spec.min_keep, self.spec.context), {}
         for k in cost.keys:
-            g = self.units.groups[k]
-            n = g.n // g.blocks   # units of the group
-            floor[k] = torch.arange(n) < (n if k not in self.targets else self.min_keep if self.context == 'local' else max(self.min_keep, math.ceil(t*n)))
+            n = cost.sizes[k]   # (before the masks are attached)
+            floor[k] = torch.arange(n) < (n if k not in self.targets else mk if ctx == 'local' else max(mk, math.ceil(t*n)))
         left = float(cost.kept(floor))
         if left > t + 1e-6: raise ValueError(f"target_macs={t:g} is not allowed for this model: with every group at the fewest channels it may keep "
-                                             f"(min_keep={self.min_keep}) it keeps {left:.4g} of its MACs, the rest being in layers left alone "
+                                             f"(min_keep={mk}) it keeps {left:.4g} of its MACs, the rest being in layers left alone "
                                              f"(the output layer, exclude=): use target_macs >= {math.ceil(left*1000)/1000:g}")
 
-    def _check_nm(self, granularity, context):
+    def _check_nm(self):
         if not self.units.nm: return
-        n, M = self.units.nm
-        if context == 'global': raise ValueError(f"granularity={granularity!r} is not allowed with context='global': N:M is per block")
+        (n, M), granularity = self.units.nm, self.spec.granularity
+        if self.spec.context == 'global': raise ValueError(f"granularity={granularity!r} is not allowed with context='global': N:M is per block")
         over = {k: v for k,v in self.targets.items() if round(v*M) > M - n}
         if over: raise ValueError(f"sparsity {over} is more than granularity={granularity!r} allows: at most {(M-n)/M:g}")
         skip = [k for k,m in self.layers.items() if m.weight.shape[self.units.grans[k].in_axis] % M]
@@ -283,14 +184,15 @@ class Sparsifier:
     def _local(self, k, s, frac):
         t = frac*self.targets[k]
         if self.units.nm: return _keep_nm(s, self.units.grans[k], round(t*self.units.nm[1]))
-        return _keep_lowest(s, n_to_prune(s.numel(), t, self.min_keep, self.round_to))
+        return _keep_lowest(s, n_to_prune(s.numel(), t, self.spec.min_keep, self.spec.round_to))
 
     def _global(self, ks, ss, frac):
         flat, sizes = [s.reshape(-1) for s in ss], [self.units.size(k) for k in ks]
         n_w = round(frac*self.targets[ks[0]]*sum(s.numel()*sz for s,sz in zip(flat, sizes)))
-        if len(set(sizes)) == 1: keeps = keep_global(flat, round(n_w/sizes[0]), self.min_keep)
+        mk = self.spec.min_keep
+        if len(set(sizes)) == 1: keeps = keep_global(flat, round(n_w/sizes[0]), mk)
         else:   # units of different sizes: prune the lowest until the weights pruned reach the target
-            for s in flat: s[torch.topk(s, min(self.min_keep, s.numel())).indices] = math.inf   # never empty a layer
+            for s in flat: s[torch.topk(s, min(mk, s.numel())).indices] = math.inf   # never empty a layer
             f = torch.cat(flat)
             order = f.argsort()
             size = torch.cat([torch.full((s.numel(),), sz, device=f.device) for s,sz in zip(flat, sizes)])
@@ -301,13 +203,13 @@ class Sparsifier:
 
     def _to_macs(self, ks, ss, frac):
         "Masks that bring the MACs `frac` of the way to `target_macs`: the lowest scores of all groups (global), or the same fraction of every group (local)"
-        masks = {k: self.units.unit_mask(k) for k in ks}
-        if self.context == 'global': keys = dict(zip(ks, ss))
+        masks, (t, mk, ctx) = {k: self.units.unit_mask(k) for k in ks}, (self.spec.target_macs, self.spec.min_keep, self.spec.context)
+        if ctx == 'global': keys = dict(zip(ks, ss))
         else: keys = {k: (s.argsort().argsort() + 1).float() / s.numel() for k,s in zip(ks, ss)}   # rank in the group, as a fraction
         for k,s in zip(ks, ss):
-            n = self.min_keep if self.context == 'local' else max(self.min_keep, math.ceil(self.target_macs*s.numel()))   # global: no group below the MACs fraction
+            n = mk if ctx == 'local' else max(mk, math.ceil(t*s.numel()))   # global: no group below the MACs fraction
             keys[k][torch.topk(s, min(n, s.numel())).indices] = math.inf
-        return self.cost.to(ss[0].device).select(masks, keys, 1 - frac*(1 - self.target_macs))
+        return self.cost.to(ss[0].device).select(masks, keys, 1 - frac*(1 - t))
 
     @torch.no_grad()
     def _set(self, keeps:dict, grow:bool):
@@ -362,8 +264,8 @@ def prune(self:Sparsifier, frac:float):
     self.criteria.sync(list(self.layers.values()))
     ss = [self._scores(k, grow) for k in ks]
     self._say_no_data()
-    if self.target_macs is not None: keeps = self._to_macs(ks, ss, frac)
-    elif self.context == 'global': keeps = self._global(ks, ss, frac)
+    if self.spec.target_macs is not None: keeps = self._to_macs(ks, ss, frac)
+    elif self.spec.context == 'global': keeps = self._global(ks, ss, frac)
     else: keeps = {k: self._local(k, s, frac) for k,s in zip(ks, ss)}
     self._active |= {k for k in ks if frac*self.targets[k] > 0}
     self._set(keeps, grow)
@@ -388,7 +290,7 @@ def sparsity(self:Sparsifier) -> torch.Tensor:
     "Fraction of the pruned weights (of channels, for groups) that are masked (a tensor: read it only when you report)"
     ks = list(self.targets)
     masked = sum((~self.units.unit_mask(k)).sum()*self.units.size(k) for k in ks)
-    return masked / sum(self.units.unit_mask(k).numel()*self.units.size(k) for k in ks)
+    return masked / sum(self.size(k) for k in ks)
 
 @patch
 def macs(self:Sparsifier) -> torch.Tensor:
@@ -421,7 +323,7 @@ def prune_more(self:Sparsifier, n:int,  # units to prune now (a grouped conv's p
           .masked_fill(~self.units.unit_mask(k).reshape(-1), -math.inf) for k in ks]
     self._say_no_data()
     done = sum(int((~self.units.unit_mask(k)).sum()) for k in ks)   # one read per pruning step, not per batch
-    keeps = keep_global(ss, done + n, self.min_keep)
+    keeps = keep_global(ss, done + n, self.spec.min_keep)
     self._active |= set(ks)
     self._set({k: kp.view_as(self.units.unit_mask(k)) for k,kp in zip(ks, keeps)}, grow=True)
     self.criteria.update(self.layers.values())
