@@ -17,7 +17,6 @@ from .spec import PruneSpec
 from .sparsifier import Sparsifier
 from .data import example_input
 from .removal import check_removable, remove_masked
-from .macs import layer_macs
 import warnings, weakref
 import numpy as np
 
@@ -55,16 +54,16 @@ class SparsifyCallback(Callback):
     "Sparsify the model's layers along `schedule` while it trains"
     order, prunes = 40, True   # before the Recorder (50), which reads the metric names in `before_fit`
     @delegates(PruneSpec)
-    def __init__(self, sparsity=None,          # a `PruneSpec`, or the target: a fraction in [0, 1) (default 0.5), or a dict of layer names to fractions
-                 granularity:str='weight',     # unit of pruning: 'weight', 'filter', 'channel', 'kernel', '2:4', ...
-                 context:str=None,             # 'local': each layer to the target; 'global': one ranking across layers (default: 'global' with `target_macs`, else 'local')
-                 criteria=None,                # a `Criteria` or its name: what to keep (default: large_final)
-                 schedule=None,                # a `Schedule`, its name or f(start, end, pos): how much when (default: agp; with `target_macs`, one shot at 5% of the fit)
-                 every:int=16,                 # recompute masks at most every `every` batches (and at the end point)
-                 lth:bool=False,               # lottery ticket: rewind surviving weights at each pruning step
-                 rewind_epoch:int=0,           # epoch whose starting weights are the ticket
-                 remove:bool=False,            # 'filter': remove the zeroed channels once the schedule is done (or at the end of fit)
-                 **kwargs):                    # the rest of `PruneSpec`: include, exclude, min_keep, round_to, groups, target_macs (over all this callback's fits)
+    def __init__(self, sparsity=None,      # a `PruneSpec`, or the target: a fraction in [0, 1) (default 0.5), or a dict of layer names to fractions
+                 granularity:str='weight', # unit of pruning: 'weight', 'filter', 'channel', 'kernel', '2:4', ...
+                 context:str=None,         # 'local': each layer to the target; 'global': one ranking (default: 'global' with `target_macs`)
+                 criteria=None,            # a `Criteria` or its name: what to keep (default: large_final)
+                 schedule=None,            # a `Schedule`, its name or f(start, end, pos) (default: agp; with `target_macs`, one shot at 5%)
+                 every:int=16,             # recompute masks at most every `every` batches (and at the end point)
+                 lth:bool=False,           # lottery ticket: rewind surviving weights at each pruning step
+                 rewind_epoch:int=0,       # epoch whose starting weights are the ticket
+                 remove:bool=False,        # 'filter': remove the zeroed channels once the schedule is done (or at the end of fit)
+                 **kwargs):                # the rest of `PruneSpec` (include, exclude, min_keep, round_to, groups, target_macs)
         if isinstance(sparsity, PruneSpec) and (granularity != 'weight' or context or criteria or kwargs):
             raise ValueError("granularity, context, criteria... are not allowed with a PruneSpec: change it with spec.new(...)")
         self.spec = spec = sparsity if isinstance(sparsity, PruneSpec) else PruneSpec(sparsity, granularity, context, criteria, **kwargs)
@@ -74,15 +73,16 @@ class SparsifyCallback(Callback):
             if v >= 1: raise ValueError(f"sparsity{'' if k is None else f'[{k!r}]'}={v!r} is not allowed: every layer keeps "
                                         f"min_keep={spec.min_keep!r} of its units, so use a fraction below 1")
         if remove and not (spec.granularity == 'filter' and spec.groups):
-            raise ValueError(f"remove={remove!r} is not allowed with granularity={spec.granularity!r}: it needs granularity='filter' (with groups=True)")
+            raise ValueError(f"remove={remove!r} is not allowed with granularity={spec.granularity!r}: "
+                             "it needs granularity='filter' (with groups=True)")
         if schedule is None: schedule = agp if spec.target_macs is None else one_shot(start_pct=0.05)   # prune early, train the small model
         check_int(every, 'every', 1); check_int(rewind_epoch, 'rewind_epoch', 0)
         if rewind_epoch and not lth: raise ValueError(f"rewind_epoch={rewind_epoch!r} is not allowed without lth=True")
         self.schedule = get_schedule(schedule)
         store_attr('every,lth,rewind_epoch,remove')
-        self.sparsifier, self._ref = None, None
+        self.sparsifier, self._first = None, None
 
-    def __getstate__(self): return {**self.__dict__, '_ref': None, 'sparsifier': None}   # (learn.export) a weak reference and a traced graph do not pickle: set up again from the model loaded
+    def __getstate__(self): return {**self.__dict__, '_first': None, 'sparsifier': None}   # (learn.export) a weak reference and a graph do not pickle
     def after_create(self): self._setup()
     def before_fit(self):
         if not_a_fit(self.learn): self.run = False; return   # nothing pruned, masked or removed: the learner stays as it is
@@ -91,8 +91,8 @@ class SparsifyCallback(Callback):
             raise ValueError(f"rewind_epoch={self.rewind_epoch} is not allowed in a fit of {self.n_epoch} epochs: use an epoch < {self.n_epoch}")
         if self.sparsifier is None or not self.sparsifier.owns(self.learn.model): self._setup()
         self.sparsifier.attach(); self.sparsifier.refresh(); self.sparsifier.apply()
-        self.last, self.ticket, self.reached, self.settled, self.done = -self.every, None, None, None, None
-        old = (getattr(self, 'metric', None), getattr(self, 'macs_metric', None))   # left by a fit that was interrupted (KeyboardInterrupt runs no after_fit)
+        self.last_step, self.ticket, self.pruned_to, self.stable_from, self.removed = -self.every, None, None, None, None
+        old = (getattr(self, 'metric', None), getattr(self, 'macs_metric', None))   # left by an interrupted fit (no after_fit ran)
         self.metric = ValueMetric(self._sparsity, 'sparsity')
         self.macs_metric = ValueMetric(self._macs, 'macs') if self.spec.target_macs is not None else None
         self.learn.metrics = [*[m for m in self.learn.metrics if m not in old], *[m for m in (self.metric, self.macs_metric) if m]]
@@ -104,44 +104,44 @@ class SparsifyCallback(Callback):
 
     def after_batch(self):
         "After every training batch (also one whose step a callback skipped): prune when the schedule says so, then mask"
-        if not self.training or self.done: return   # done: the channels went, the small model trains on
+        if not self.training or self.removed: return   # the channels went: the small model trains on
         i, n = self.epoch*self.n_iter + self.iter + 1, self.n_epoch*self.n_iter   # batches done, in all: exact at the end
         frac = self.schedule.progress(i/n)
-        if frac != self.sparsifier.frac and (i - self.last >= self.every or i == n):
+        if frac != self.sparsifier.frac and (i - self.last_step >= self.every or i == n):
             self.sparsifier.prune(frac)
-            self.last = i
+            self.last_step = i
             if self.ticket is not None: self._rewind()
         self.sparsifier.apply()
-        if self.remove and not self.lth and i < n and i >= self._settled(n) and self.sparsifier.frac == frac: self._remove_now()
+        if self.remove and not self.lth and i < n and i >= self._stable_from(n) and self.sparsifier.frac == frac: self._remove_now()
 
-    def _settled(self, n) -> int:
+    def _stable_from(self, n) -> int:
         "The first batch from which the schedule no longer changes (computed once per fit)"
-        if self.settled is None:
+        if self.stable_from is None:
             end, j = self.schedule.progress(1.), n
             while j > 0 and self.schedule.progress((j-1)/n) == end: j -= 1
-            self.settled = max(j, 1)
-        return self.settled
+            self.stable_from = max(j, 1)
+        return self.stable_from
 
     def _remove_now(self):
         "The schedule is done: remove the channels now, so that the rest of the fit trains the small model; trackers start again"
-        self.done = (self._sparsity(), self._macs() if self.spec.target_macs is not None else None)   # the columns of the fit table from here
+        self.removed = (self._sparsity(), self._macs() if self.spec.target_macs is not None else None)   # the fit table's columns from here
         sp, self.sparsifier = self.sparsifier, None
         remove_masked(sp, self.learn.opt)   # along the graph the sparsifier traced
         for cb in self.learn.cbs:   # SaveModelCallback, EarlyStopping...: a checkpoint of the larger model cannot be loaded into the small one
             if isinstance(cb, TrackerCallback): cb.best = float('inf') if cb.comp == np.less else -float('inf')
 
-    def after_epoch(self): self.reached = self.metric.value   # read once per epoch, with the fit table
+    def after_epoch(self): self.pruned_to = self.metric.value   # read once per epoch, with the fit table
 
     def after_fit(self): self.learn.metrics = [m for m in self.learn.metrics if m not in (self.metric, self.macs_metric)]
 
     def _end(self, learn):
-        "After every other callback's `after_fit` (SaveModelCallback may have loaded its best checkpoint): say what differs, remove the masks, remove channels"
+        "After every other callback's `after_fit` (SaveModelCallback may have loaded its best checkpoint): say what differs, unmask, remove"
         sp, self.sparsifier = self.sparsifier, None
         if sp is None: return
         sp.refresh(); sp.apply()   # the weights as the masks say, also if the last step ran after the last masking
         now = self._spanned(float(sp.sparsity()))
-        if self.reached is not None and now < self.reached - 1e-6:
-            warnings.warn(f"SparsifyCallback: the model at the end of fit has sparsity {now:.4g}, not the {self.reached:.4g} that "
+        if self.pruned_to is not None and now < self.pruned_to - 1e-6:
+            warnings.warn(f"SparsifyCallback: the model at the end of fit has sparsity {now:.4g}, not the {self.pruned_to:.4g} that "
                           "pruning reached: a callback (e.g. SaveModelCallback) loaded an earlier checkpoint")
         elif sp.frac < self.schedule.progress(1.):
             warnings.warn(f"SparsifyCallback: fit ended before the schedule's end point (sparsity {now:.4g}, "
@@ -153,25 +153,23 @@ class SparsifyCallback(Callback):
 
     def _setup(self):
         "Targets of the model as this callback first pruned it, so that fits in a row (`fine_tune`, remove=True) do not compound them"
-        self.sample = x = example_input(self.dls)
-        t = self.spec.target_macs
-        macs = sum(layer_macs(self.learn.model, x).values()) if t is not None else None
-        if self._ref is None or self._ref() is not self.learn.model: self._ref, self._macs0, self._n0 = weakref.ref(self.learn.model), macs, None
-        self._rel = macs / self._macs0 if macs else 1.   # MACs left of the first model's
-        spec = self.spec if macs is None else self.spec.new(target_macs=min(1., t / self._rel))   # the MACs left to remove, of this model's
-        self.sparsifier = sp = Sparsifier(self.learn.model, spec=spec, x=x)
+        self.sample, model = example_input(self.dls), self.learn.model
+        first = self._first is None or self._first() is not model
+        self.sparsifier = sp = Sparsifier(model, spec=self.spec, x=self.sample, ref_macs=None if first else self._first_macs)
         n = {k: sp.size(k) for k in sp.keys}   # units (channels) now
-        if self._n0 is None: self._n0 = n
-        n0 = {k: self._n0.get(k, v) for k,v in n.items()}
-        self._left = sum(n.values()) / sum(n0.values())   # units left of the first model's
-        if macs is None and spec.context == 'global': sp.targets = {k: max(0., 1 - (1 - t)/self._left) for k,t in sp.targets.items()}
-        elif macs is None: sp.targets = {k: max(0., 1 - (1 - t)*n0[k]/n[k]) for k,t in sp.targets.items()}
+        if first: self._first, self._first_macs, self._first_units = weakref.ref(model), sp.cost and sp.cost.total, n
+        n0 = {k: self._first_units.get(k, v) for k,v in n.items()}
+        self._units_left = sum(n.values()) / sum(n0.values())   # of the first model's
+        if self.spec.target_macs is None:   # the targets are of the first model's units
+            glob = self.spec.context == 'global'
+            sp.targets = {k: max(0., 1 - (1 - t)/self._units_left if glob else 1 - (1 - t)*n0[k]/n[k]) for k,t in sp.targets.items()}
         if self.remove: check_removable(sp)   # on a copy of the model and of the sparsifier's graph
 
-    def _spanned(self, s:float) -> float: return 1 - (1 - s)*self._left   # sparsity of the first model's units
-    def _sparsity(self) -> float: return self.done[0] if self.done else self._spanned(float(self.sparsifier.sparsity()))
-    def _macs(self) -> float: return self.done[1] if self.done else float(self.sparsifier.macs()) * self._rel   # of the model this callback first pruned
+    def _spanned(self, s:float) -> float: return 1 - (1 - s)*self._units_left   # sparsity of the first model's units
+    def _sparsity(self) -> float: return self.removed[0] if self.removed else self._spanned(float(self.sparsifier.sparsity()))
+    def _macs(self) -> float: return self.removed[1] if self.removed else float(self.sparsifier.macs())   # of the first model's MACs
 
     @torch.no_grad()
     def _rewind(self):
         for n,m in self.sparsifier.layers.items(): m.weight.copy_(self.ticket[n])
+

@@ -23,27 +23,29 @@ def _reads_host(f:torch.Tensor) -> bool:
     "Whether ranking `f` may read values back to the host: on the CPU, where that is free, for scores large enough that it saves passes"
     return f.device.type == 'cpu' and f.numel() >= 2**18
 
-def _kth_lowest(f:torch.Tensor, n:int, m:int=2**14) -> torch.Tensor:
-    "The `n`-th lowest value of the flat `f`: `kthvalue`, or on the CPU for a large `f` `kthvalue` of the narrow band a sample brackets it in"
-    N = f.numel()
-    if not _reads_host(f): return f.kthvalue(n).values
-    q = n / N
+def _lowest(f:torch.Tensor, n:int, m:int=2**14) -> torch.Tensor|None:
+    "For a large flat `f` on the CPU: True for exactly its `n` lowest values (ties by position), from the band a sample brackets the `n`-th in; None if it missed"
+    N, q = f.numel(), n / f.numel()
     s = f[torch.randint(N, (m,), generator=torch.Generator().manual_seed(0))].sort().values
     d = 6*math.sqrt(m*q*(1 - q)) + 2   # six standard deviations of the sample's rank of the n-th value
     lo, hi = s[max(0, math.floor(q*m - d))], s[min(m - 1, math.ceil(q*m + d))]
-    below = int((f < lo).sum())         # a host read: free on the CPU
-    band = f[(f >= lo) & (f <= hi)]
-    if below < n <= below + band.numel(): return band.kthvalue(n - below).values
-    return f.kthvalue(n).values         # the sample missed it (about once in a billion)
+    ge = f >= lo
+    idx = (ge & (f <= hi)).nonzero().view(-1)   # the band, in position order (a few percent of `f`)
+    band, r = f[idx], n - (N - int(torch.count_nonzero(ge)))   # r: how many of the band go (host reads: free on the CPU)
+    if not 0 < r <= band.numel(): return None   # the sample missed it (about once in a billion)
+    thr = band.kthvalue(r).values
+    below, ties = band < thr, band == thr
+    low = ~ge   # every value under the band goes
+    low[idx[below | (ties & (ties.cumsum(0) <= r - below.sum()))]] = True
+    return low
 
 def _keep_lowest(s:torch.Tensor, n:int) -> torch.Tensor:
     "Bool mask shaped as `s`: False for exactly the `n` lowest scores (ties broken by position)"
     if n <= 0: return torch.ones_like(s, dtype=torch.bool)
     f = s.reshape(-1)
-    thr = _kth_lowest(f, n)
-    if _reads_host(f):   # most often no other score ties the n-th: one pass decides
-        le = f <= thr
-        if int(le.sum()) == n: return ~le.view_as(s)
+    low = _lowest(f, n) if _reads_host(f) else None
+    if low is not None: return ~low.view_as(s)
+    thr = f.kthvalue(n).values
     below, ties = f < thr, f == thr
     return ~(below | (ties & (ties.cumsum(0) <= n - below.sum()))).view_as(s)
 
@@ -69,6 +71,12 @@ def keep_global(ss:list, n:int, min_keep:int=1) -> list:
     return list(_keep_lowest(torch.cat(ss), min(n, n_free)).split([s.numel() for s in ss]))
 
 # %% ../nbs/05_sparsifier.ipynb #bfd16f51
+def _merged(masks:list, n:int) -> list:
+    "The `masks` of one parameter of `n` values as one mask (their product) when it is at most a quarter of the parameter, else as they are"
+    if len(masks) < 2: return masks
+    shape = torch.broadcast_shapes(*(m.shape for m in masks))
+    return [math.prod(m for m in masks)] if math.prod(shape) * 4 <= n else masks   # one pass over the parameter instead of two
+
 class Sparsifier:
     "Turn scores and a target into masks over the units of `model` (see `fasterprune.units`), and apply them"
     @delegates(PruneSpec)
@@ -77,6 +85,7 @@ class Sparsifier:
                  *args,               # `PruneSpec`'s next arguments: granularity, context, criteria...
                  x=None,              # an input batch: finds the output layer; with granularity='filter', units are coupled groups
                  spec:PruneSpec=None, # what to prune, instead of `sparsity` and the rest
+                 ref_macs:float=None, # the MACs that `target_macs` and `macs()` are fractions of (default: this model's; a callback's later fits: its first model's)
                  **kwargs):
         if isinstance(sparsity, PruneSpec): sparsity, spec = None, sparsity
         given = [n for n,v in (('sparsity', sparsity), ('granularity, context...', args or kwargs)) if v]
@@ -92,7 +101,7 @@ class Sparsifier:
         self.targets = self._targets(spec.targets)
         self._check_nm()
         store_attr('model,x')   # the model and sample: removal cuts and checks with them
-        self.cost = self._cost(model, x)
+        self.cost = self._cost(model, x, ref_macs)
         self.frac, self._active = 0., set()
         self._expand()
         self.attach()
@@ -146,21 +155,23 @@ class Sparsifier:
         self.units.select(list(res))
         return res
 
-    def _cost(self, model, x):
+    def _cost(self, model, x, ref_macs):
         "What each unit costs in MACs (units that have a cost); an error if `target_macs` cannot be met here"
         cost, t = self.units.cost(model, x), self.spec.target_macs
         if t is not None and cost is None: raise ValueError(f"target_macs={t!r} is not allowed here: a MACs target needs coupled channel groups "
                                                             f"(granularity='filter' with an input x and groups=True), not {type(self.units).__name__}")
+        self.rel = cost.total / ref_macs if cost is not None and ref_macs else 1.   # this model's MACs, of the reference's
+        self.goal = None if t is None else min(1., t / self.rel)   # the fraction of this model's MACs to keep
         if t is not None: self._check_floor(cost)
         return cost
 
     def _check_floor(self, cost):
         "An error if `target_macs` is below what is left with every group at the fewest channels it may keep"
-        (t, mk, ctx), floor = (self.spec.target_macs, self.spec.min_keep, self.spec.context), {}
+        (t, mk, ctx), floor = (self.goal, self.spec.min_keep, self.spec.context), {}
         for k in cost.keys:
             n = cost.sizes[k]   # (before the masks are attached)
             floor[k] = torch.arange(n) < (n if k not in self.targets else mk if ctx == 'local' else max(mk, math.ceil(t*n)))
-        left = float(cost.kept(floor))
+        left, t = float(cost.kept(floor)) * self.rel, self.spec.target_macs
         if left > t + 1e-6: raise ValueError(f"target_macs={t:g} is not allowed for this model: with every group at the fewest channels it may keep "
                                              f"(min_keep={mk}) it keeps {left:.4g} of its MACs, the rest being in layers left alone "
                                              f"(the output layer, exclude=): use target_macs >= {math.ceil(left*1000)/1000:g}")
@@ -179,7 +190,7 @@ class Sparsifier:
 
     def _scores(self, k, grow:bool) -> torch.Tensor:
         s = self.scores(k)
-        return s.masked_fill(~self.units.unit_mask(k), -math.inf) if grow else s
+        return self.units.without_pruned(k, s) if grow else s
 
     def _local(self, k, s, frac):
         t = frac*self.targets[k]
@@ -203,7 +214,7 @@ class Sparsifier:
 
     def _to_macs(self, ks, ss, frac):
         "Masks that bring the MACs `frac` of the way to `target_macs`: the lowest scores of all groups (global), or the same fraction of every group (local)"
-        masks, (t, mk, ctx) = {k: self.units.unit_mask(k) for k in ks}, (self.spec.target_macs, self.spec.min_keep, self.spec.context)
+        masks, (t, mk, ctx) = {k: self.units.unit_mask(k) for k in ks}, (self.goal, self.spec.min_keep, self.spec.context)
         if ctx == 'global': keys = dict(zip(ks, ss))
         else: keys = {k: (s.argsort().argsort() + 1).float() / s.numel() for k,s in zip(ks, ss)}   # rank in the group, as a fraction
         for k,s in zip(ks, ss):
@@ -215,13 +226,17 @@ class Sparsifier:
     def _set(self, keeps:dict, grow:bool):
         "Write the masks `keeps` (never reviving a pruned unit while `grow`), the same on every process, then lay them out"
         for k, keep in keeps.items():
-            self.units.set_mask(k, keep & self.units.unit_mask(k) if grow else keep)
+            if grow: self.units.narrow(k, keep)   # never revive a pruned unit
+            else: self.units.set_mask(k, keep)
             if is_distributed():   # process 0's masks everywhere (a random criterion draws differently on each)
                 t = self.units.mask(k).to(torch.uint8); dist.broadcast(t, 0); self.units.mask(k).copy_(t.bool())
         self._expand()
 
     def _expand(self):
-        self._pairs = [(p, mk.to(p.dtype)) for k in self._active for p, mk in self.units.pairs(k)]   # masks in the parameters' dtype: no cast per step
+        by = {}   # parameter -> its masks (a conv's output channels are one group's, its input channels another's)
+        for k in self._active:
+            for p, mk in self.units.pairs(k): by.setdefault(id(p), (p, []))[1].append(mk.to(p.dtype))   # in the parameter's dtype: no cast per step
+        self._pairs = [(p, m) for p, mks in by.values() for m in _merged(mks, p.numel())]
         self._fused = [list(t) for t in zip(*self._pairs)]   # [parameters], [masks]: one fused multiply
 
     def _say_no_data(self):
@@ -294,10 +309,10 @@ def sparsity(self:Sparsifier) -> torch.Tensor:
 
 @patch
 def macs(self:Sparsifier) -> torch.Tensor:
-    "Fraction of the conv and linear layers' MACs that the masks leave (coupled groups; a tensor, as `sparsity`)"
+    "Fraction of the conv and linear layers' MACs that the masks leave, of `ref_macs` (coupled groups; a tensor, as `sparsity`)"
     if self.cost is None: raise ValueError("macs() needs coupled channel groups: granularity='filter' with an input x")
     masks = {k: self.units.unit_mask(k) for k in self.targets}
-    return self.cost.to(next(iter(masks.values())).device).kept(masks)
+    return self.cost.to(next(iter(masks.values())).device).kept(masks) * self.rel
 
 @patch
 def nbytes(self:Sparsifier) -> int:
