@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_groups.ipynb #8782a0d1
 from __future__ import annotations
-import copy, time
+import copy, sys, time
 from collections import Counter
 from contextlib import contextmanager
 import torch, torch.nn as nn
@@ -34,6 +34,28 @@ def output_layers(dg:tp.DependencyGraph) -> list:
 
 _UNTRACEABLE = {'ShiftedWindowAttention': "swin's shifted-window attention", 'ShiftedWindowAttentionV2': "swin's shifted-window attention"}
 
+class _SortedLayernormPruner(tpf.LayernormPruner):
+    "Torch-Pruning 1.6.1's LayerNorm pruner keeps the channels in a set's order (its `keep_idxs.sort()` is not in place): past 128 channels they came out shuffled"
+    def prune_out_channels(self, layer:nn.Module, idxs) -> nn.Module:
+        d = self.pruning_dim
+        if len(layer.normalized_shape) < -d: return layer
+        keep = sorted(set(range(layer.normalized_shape[d])) - {int(i) for i in idxs})
+        if layer.elementwise_affine:
+            layer.weight = self._prune_parameter_and_grad(layer.weight, keep, d)
+            if layer.bias is not None: layer.bias = self._prune_parameter_and_grad(layer.bias, keep, d)
+        shape = list(layer.normalized_shape); shape[d] = len(keep)
+        layer.normalized_shape = tuple(shape)
+        return layer
+    prune_in_channels = prune_out_channels
+
+def _graph() -> tp.DependencyGraph:
+    "A Torch-Pruning dependency graph whose LayerNorm pruner keeps the channels in order"
+    dg = tp.DependencyGraph()
+    dg.REGISTERED_PRUNERS[tp.ops.OPTYPE.LN] = _SortedLayernormPruner()
+    ps = [p for p in dg.REGISTERED_PRUNERS.values() if p is not None]
+    dg._in_channel_pruning_fn, dg._out_channel_pruning_fn = {p.prune_in_channels for p in ps}, {p.prune_out_channels for p in ps}
+    return dg
+
 def trace_graph(model:nn.Module, x) -> tp.DependencyGraph:
     "Torch-Pruning's dependency graph of `model` for input `x` (every layer traced: ignoring is done per group)"
     bad = [(n, _UNTRACEABLE[type(m).__name__]) for n,m in model.named_modules() if type(m).__name__ in _UNTRACEABLE]
@@ -44,7 +66,7 @@ def trace_graph(model:nn.Module, x) -> tp.DependencyGraph:
     for p in frozen: p.requires_grad_(True)   # a frozen layer makes no autograd node: it would be missing from the graph
     try:
         px = plain(x)   # fastai's tensor subclasses change what Torch-Pruning sees (groups without their BatchNorm)
-        with torch.enable_grad(): dg = tp.DependencyGraph().build_dependency(model, example_inputs=px, verbose=False)
+        with torch.enable_grad(): dg = _graph().build_dependency(model, example_inputs=px, verbose=False)
         with torch.no_grad(): run_model(model, px)   # a model that keeps its activations (DynamicUnet's hooks) keeps ones without a graph: it can be deep-copied
         return dg
     except Exception as e:
@@ -226,4 +248,7 @@ def copy_traced(model:nn.Module, dg:tp.DependencyGraph, *objs) -> tuple:
     m = copy.deepcopy(model, memo)   # the memo maps every module, parameter and buffer to its copy
     shared = [dg.ops, *dg.REGISTERED_PRUNERS.values(), *dg.CUSTOMIZED_PRUNERS.values(), *(n.grad_fn for n in dg.module2node.values())]
     memo.update({id(o): o for o in shared})   # autograd nodes do not copy; handlers and the module of ops hold no state of the model
-    return (m, *copy.deepcopy((dg, *objs), memo))
+    was = sys.getrecursionlimit()   # the graph's nodes link to their neighbours: a deep model's chain of them is copied depth first
+    sys.setrecursionlimit(max(was, 1000 + 40*len(dg.module2node)))
+    try: return (m, *copy.deepcopy((dg, *objs), memo))
+    finally: sys.setrecursionlimit(was)

@@ -98,15 +98,16 @@ def remove_pruned(model:nn.Module, x, # the model, and an input batch to trace a
     dead = [(g, torch.nonzero(~g.alive()).flatten().tolist()) for g in channel_groups(model, x, ex, dg=dg)]   # all of a channel's producers are zero
     return _cut_groups(model, dg, dead, x, check, tol, opt)
 
-def _cut_groups(model, dg, dead:list, x, check=True, tol=1e-4, opt=None) -> int:
-    "Cut the channels `dead` ([(group, indices)]) of `model` along its traced graph `dg`, checked on `x`; returns how many went"
+def _cut_groups(model, dg, dead:list, x, check=True, tol=1e-4, opt=None, before=None) -> int:
+    "Cut the channels `dead` ([(group, indices)]) of `model` along its traced graph `dg`, checked on `x` (against `before`, if given); returns how many went"
     dead = [(g, idx) for g, idx in dead if idx and len(idx) < g.n]   # a group keeps one channel at least
     if not dead: return 0
     was = model.training
     model.eval()
     try:
         if check:
-            with torch.no_grad(): before = run_model(model, x)   # first: see `_settle`
+            if before is None:
+                with torch.no_grad(): before = run_model(model, x)   # first: see `_settle`
             backup, tied = copy.deepcopy(model), _tied(model)
         orig = [(m, n, p) for m in model.modules() for n,p in m._parameters.items()]
         with torch.no_grad(), _recording_cuts() as cuts:
@@ -189,10 +190,11 @@ def check_removable(model,              # the model, or a `Sparsifier` of its co
     _check_copy(model, frac)
 
 def _settle(model, x):
-    "A forward pass without gradient, in eval mode: a model that keeps its activations (DynamicUnet's hooks) keeps ones without an autograd graph, which deep-copy"
+    "The outputs of a forward pass without gradient, in eval mode: a model that keeps its activations (DynamicUnet's hooks) keeps ones without an autograd graph, which deep-copy"
     was = model.training
-    with torch.no_grad(): run_model(model.eval(), x)
+    with torch.no_grad(): y = run_model(model.eval(), x)
     model.train(was)
+    return y
 
 def _check_copy(sp, frac):
     _grouped(sp, 'check_removable')
@@ -207,8 +209,9 @@ def _check_copy(sp, frac):
         with torch.no_grad():
             for p, mk in units.pairs(k): p.mul_(mk)
     dead, ex = _masked(units, sp.keys), list(find_modules(sp.model, sp.spec.exclude))
+    before = _settle(m, sp.x)   # masked: norms over channels keep the statistics of the kept ones, as the removed model will
     units.detach()
-    try: return _cut_groups(m, dg, dead, sp.x)
+    try: return _cut_groups(m, dg, dead, sp.x, before=before)
     except ValueError as err:
         if not hasattr(err, 'what'): raise
         e = err   # the copy is back as it was, masked: the halving starts from it
@@ -227,8 +230,9 @@ def remove_masked(sp:Sparsifier,        # a sparsifier of coupled groups (granul
     _grouped(sp, 'remove_masked')
     sp.refresh(); sp.apply()   # the weights as the masks say
     dead = _masked(sp.units, sp.keys)
+    before = _settle(sp.model, sp.x) if check else None   # what the removed model must compute, the masks on
     sp.detach()
-    return _cut_groups(sp.model, sp.graph, dead, sp.x, check, tol, opt)
+    return _cut_groups(sp.model, sp.graph, dead, sp.x, check, tol, opt, before)
 
 def removed_copy(sp:Sparsifier) -> nn.Module:
     "A copy of `sp`'s model with the channels `sp` masks removed (unchecked), cut along a copy of its graph: what removal will give, the model untouched"

@@ -71,12 +71,6 @@ def keep_global(ss:list, n:int, min_keep:int=1) -> list:
     return list(_keep_lowest(torch.cat(ss), min(n, n_free)).split([s.numel() for s in ss]))
 
 # %% ../nbs/05_sparsifier.ipynb #bfd16f51
-def _merged(masks:list, n:int) -> list:
-    "The `masks` of one parameter of `n` values as one mask (their product) when it is at most a quarter of the parameter, else as they are"
-    if len(masks) < 2: return masks
-    shape = torch.broadcast_shapes(*(m.shape for m in masks))
-    return [math.prod(m for m in masks)] if math.prod(shape) * 4 <= n else masks   # one pass over the parameter instead of two
-
 class Sparsifier:
     "Turn scores and a target into masks over the units of `model` (see `fasterprune.units`), and apply them"
     @delegates(PruneSpec)
@@ -89,7 +83,8 @@ class Sparsifier:
                  **kwargs):
         if isinstance(sparsity, PruneSpec): sparsity, spec = None, sparsity
         given = [n for n,v in (('sparsity', sparsity), ('granularity, context...', args or kwargs)) if v]
-        if spec is not None and given: raise ValueError(f"{' and '.join(given)} is not allowed with a PruneSpec: change it with spec.new(...)")
+        if spec is not None and given:
+            raise ValueError(f"{' and '.join(given)} is not allowed with a PruneSpec: change it with spec.new(...)")
         self.spec = spec = spec if spec is not None else PruneSpec(sparsity, *args, **kwargs)
         kind = units_for(spec, x)
         extra = [o for o in spec.options if o not in kind.options]
@@ -233,10 +228,7 @@ class Sparsifier:
         self._expand()
 
     def _expand(self):
-        by = {}   # parameter -> its masks (a conv's output channels are one group's, its input channels another's)
-        for k in self._active:
-            for p, mk in self.units.pairs(k): by.setdefault(id(p), (p, []))[1].append(mk.to(p.dtype))   # in the parameter's dtype: no cast per step
-        self._pairs = [(p, m) for p, mks in by.values() for m in _merged(mks, p.numel())]
+        self._pairs = [(p, mk.to(p.dtype)) for k in self._active for p, mk in self.units.pairs(k)]   # in the parameters' dtype: no cast per step
         self._fused = [list(t) for t in zip(*self._pairs)]   # [parameters], [masks]: one fused multiply
 
     def _say_no_data(self):

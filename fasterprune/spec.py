@@ -52,7 +52,7 @@ class PruneSpec:
     "What to prune and how much, checked at construction: the targets, the unit, the context, the criterion, the layers"
     def __init__(self, sparsity=None,        # target: a fraction in [0, 1] (default 0.5), or a dict of layer names to fractions
                  granularity:str='weight',   # the unit: 'weight', 'filter', 'channel', 'kernel', '2:4', ... (see `fasterprune.granularity`)
-                 context:str=None,           # 'local': each layer (group) to the target; 'global': one ranking across all (default: 'global' with `target_macs`, else 'local')
+                 context:str=None,           # 'local': each layer (group) to the target; 'global': one ranking (default: 'global' with `target_macs`)
                  criteria=None,              # a `Criteria` or its registered name: what to keep (default: large_final)
                  include=None,               # layer kinds to prune (default: every registered kind)
                  exclude=None,               # names or modules to leave alone (default: the output layer)
@@ -72,13 +72,16 @@ class PruneSpec:
         get_criteria(criteria).check(granularity)
         if isinstance(self.targets, dict) and self.context == 'global':
             raise ValueError("context='global' is not allowed with per-layer targets: use context='local'")
-        if self.context == 'global' and round_to: raise ValueError(f"round_to={round_to!r} is not allowed with context='global': use context='local'")
+        if self.context == 'global' and round_to:
+            raise ValueError(f"round_to={round_to!r} is not allowed with context='global': use context='local'")
         channels = granularity == 'filter' and groups
         if target_macs is not None and not channels:
-            raise ValueError(f"target_macs={target_macs!r} is not allowed with granularity={granularity!r}{'' if groups else ' and groups=False'}: "
+            raise ValueError(f"target_macs={target_macs!r} is not allowed with granularity={granularity!r}"
+                             f"{'' if groups else ' and groups=False'}: "
                              "a MACs target needs coupled channel groups (granularity='filter' with groups=True, and an input x)")
         if options and not channels:
-            raise ValueError(f"{', '.join(options)} is not allowed here: it is an argument of coupled groups (granularity='filter' with an input x)")
+            raise ValueError(f"{', '.join(options)} is not allowed here: it is an argument of coupled groups "
+                             "(granularity='filter' with an input x)")
         store_attr('sparsity,granularity,criteria,include,exclude,min_keep,round_to,groups,target_macs,options')
 
     def new(self, **kwargs) -> PruneSpec:

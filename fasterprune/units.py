@@ -15,7 +15,8 @@ from .macs import MacsModel
 
 
 # %% auto #0
-__all__ = ['UNIT_KINDS', 'Units', 'register_units', 'units_for', 'prunable_layers', 'LayerUnits', 'GroupUnits']
+__all__ = ['UNIT_KINDS', 'Units', 'register_units', 'units_for', 'prunable_layers', 'LayerUnits', 'norm_axis',
+           'masked_layer_norm', 'GroupUnits']
 
 # %% ../nbs/04d_units.ipynb #af88a690
 class Units:
@@ -25,7 +26,8 @@ class Units:
     def takes(cls, spec, x) -> bool:
         "Whether this kind provides the units `spec` asks for, on a model traced with `x` (None when no input is given)"
         return spec.granularity in cls.granularities
-    def __init__(self, model:nn.Module, spec, x=None): raise NotImplementedError(f"{type(self).__name__} must define __init__(model, spec, x)")
+    def __init__(self, model:nn.Module, spec, x=None):
+        raise NotImplementedError(f"{type(self).__name__} must define __init__(model, spec, x)")
     @property
     def keys(self) -> list: raise NotImplementedError
     def select(self, keys): raise NotImplementedError
@@ -47,7 +49,8 @@ UNIT_KINDS = []
 
 def register_units(cls:type) -> type:
     "Make `cls` (a subclass of `Units`) a kind of unit the `Sparsifier` can pick, its granularity names valid; returns `cls` (a decorator)"
-    if not (isinstance(cls, type) and issubclass(cls, Units)): raise ValueError(f"register_units({cls!r}) is not allowed: pass a subclass of Units")
+    if not (isinstance(cls, type) and issubclass(cls, Units)):
+        raise ValueError(f"register_units({cls!r}) is not allowed: pass a subclass of Units")
     for g in cls.granularities: register_granularity(g)
     if cls not in UNIT_KINDS: UNIT_KINDS.append(cls)
     return cls
@@ -114,7 +117,8 @@ class LayerUnits(Units):
     @torch.no_grad()
     def without_pruned(self, k, s:torch.Tensor) -> torch.Tensor:
         "`s` with the pruned units at -inf: the 1/0 mask made +-inf, a minimum, the mask made 1/0 again (in place: no 40 MB temporaries)"
-        if s.untyped_storage().data_ptr() == self.layers[k].weight.untyped_storage().data_ptr(): s = s.clone()   # a criterion gave the weight itself
+        w = self.layers[k].weight
+        if s.untyped_storage().data_ptr() == w.untyped_storage().data_ptr(): s = s.clone()   # a criterion gave the weight itself
         mk = self.mask(k)
         torch.minimum(s, mk.view(s.shape).sub_(0.5).mul_(math.inf), out=s)   # masked_fill by a bool mask is 5x slower on the CPU
         mk.clamp_(0, 1)
@@ -138,6 +142,43 @@ class LayerUnits(Units):
         return ps
 
 register_units(LayerUnits)
+
+
+# %% ../nbs/04d_units.ipynb #032a7b01
+def norm_axis(m:nn.Module) -> int|None:
+    "The channel axis a norm layer normalises over: -1 for a `LayerNorm` over one trailing size, 1 for a `LayerNorm2d` (timm's, torchvision's); else None"
+    if not (isinstance(m, nn.LayerNorm) and len(m.normalized_shape) == 1): return None
+    return 1 if type(m).__name__.endswith('2d') else -1
+
+def masked_layer_norm(x:torch.Tensor, keep:torch.Tensor, # the input, and 1/0 per channel: the channels kept
+                      weight=None, bias=None, eps:float=1e-5, axis:int=-1) -> torch.Tensor:
+    "Layer norm of `x` over the channels of `axis` with the mean and variance of the `keep` channels only (the others give 0)"
+    k = keep.view([-1 if d == axis % x.dim() else 1 for d in range(x.dim())]).to(x.dtype)
+    n = keep.sum()   # a tensor: no host read
+    xc = x - (x*k).sum(axis, keepdim=True) / n
+    y = xc * torch.rsqrt((xc*xc*k).sum(axis, keepdim=True) / n + eps)
+    if weight is not None: y = y * weight.view(k.shape)
+    if bias is not None: y = y + bias.view(k.shape)
+    return y * k
+
+class _KeptStats:
+    "Mixin of a norm layer whose statistics are those of its channels `kept` (set while channels are masked)"
+    def forward(self, x):
+        return masked_layer_norm(x, self.kept, self.weight, self.bias, self.eps, self.kept_axis)
+
+_KEPT = {}
+def _with_kept_stats(m:nn.Module, keep:torch.Tensor):
+    "Make norm layer `m` compute its statistics over the channels `keep` (its class swapped for one that does, under the same name)"
+    cls = type(m)
+    if not issubclass(cls, _KeptStats):
+        m.kept_axis = norm_axis(m)
+        m.__class__ = _KEPT.setdefault(cls, type(cls.__name__, (_KeptStats, cls), {'__module__': cls.__module__}))
+    m.kept = keep
+
+def _plain_stats(m:nn.Module):
+    "Undo `_with_kept_stats`: the norm's own class and forward again"
+    if isinstance(m, _KeptStats): m.__class__ = type(m).__mro__[2]
+    for a in ('kept', 'kept_axis'): m.__dict__.pop(a, None)
 
 
 # %% ../nbs/04d_units.ipynb #538d87a7
@@ -181,15 +222,33 @@ class GroupUnits(Units):
     def set_mask(self, k, keep:torch.Tensor):
         "Write one bool per unit into the group's mask (repeated over its blocks)"
         self.mask(k).copy_(keep.reshape(-1).repeat(self.groups[k].blocks))
+        self._lay_norms(k)
 
     @torch.no_grad()
     def attach(self):
-        "An all-True `group_mask` buffer on every root, unless it has one (loaded from a checkpoint)"
+        "An all-True `group_mask` buffer on every root, unless it has one (loaded from a checkpoint); norms over channels keep the kept ones' statistics"
         for g in self.groups.values():
             if getattr(g.root, 'group_mask', None) is None:
                 g.root.register_buffer('group_mask', torch.ones(g.n, dtype=torch.bool, device=g.root.weight.device))
+        self._norms = {}   # LayerNorm over channels -> [(key, member)]: where the masks of its channels are
+        for k, g in self.groups.items():
+            for mb in g.producers():
+                if norm_axis(mb.module) is not None: self._norms.setdefault(mb.module, []).append((k, mb))
+        self._lay_norms()
     def detach(self):
         for g in self.groups.values(): g.root._buffers.pop('group_mask', None)
+        for m in getattr(self, '_norms', {}): _plain_stats(m)
+        self._norms = {}
+
+    def _lay_norms(self, key=None):
+        "Give the norms over channels of group `key` (or of all) the channels their groups keep (on the device, no host read)"
+        for m, mbs in getattr(self, '_norms', {}).items():
+            if key is not None and all(k != key for k,_ in mbs): continue
+            keep = torch.ones(m.weight.shape[0], device=m.weight.device)
+            for k, mb in mbs:
+                gm = self.groups[k].root.group_mask
+                keep = keep * torch.cat([gm, gm.new_ones(1)])[mb.root_of]
+            _with_kept_stats(m, keep)
 
     def pairs(self, k) -> list: return self.groups[k].pairs(self.mask(k))
     def group(self, k): return self.groups[k]

@@ -10,7 +10,7 @@ from fastprogress.fastprogress import progress_bar
 from torch_pruning.utils import count_ops_and_params
 from .criteria import get_criteria
 from .sparsifier import Sparsifier
-from .removal import remove_pruned, output_diff
+from .removal import remove_pruned, remove_masked, output_diff
 
 # %% auto #0
 __all__ = ['ZOO', 'TORCHVISION', 'check_removal', 'zoo_table', 'input_size', 'removal_status', 'torchvision_table']
@@ -30,7 +30,7 @@ def _timm(name):
 
 ZOO = {n: _tv(n) for n in ('resnet18', 'resnet50', 'mobilenet_v2', 'mobilenet_v3_small', 'efficientnet_b0', 'densenet121',
                            'regnet_x_400mf', 'vgg11_bn', 'squeezenet1_1', 'shufflenet_v2_x0_5', 'convnext_tiny')}
-ZOO.update({'timm_resnet18': _timm('resnet18'), 'timm_mobilenetv3': _timm('mobilenetv3_small_100')})
+ZOO.update({'timm_resnet18': _timm('resnet18'), 'timm_mobilenetv3': _timm('mobilenetv3_small_100'), 'timm_convnext_atto': _timm('convnext_atto')})
 
 # %% ../nbs/11_zoo.ipynb #0c238f67
 def check_removal(model:nn.Module, x, sparsity:float=0.5, criteria='large_final') -> dict:
@@ -38,10 +38,10 @@ def check_removal(model:nn.Module, x, sparsity:float=0.5, criteria='large_final'
     model.eval()
     p0, (m0, _) = sum(p.numel() for p in model.parameters()), count_ops_and_params(model, x[:1])
     sp = Sparsifier(model, sparsity, 'filter', criteria=criteria, x=x)
-    sp.prune(1.); sp.apply(); sp.detach()
-    with torch.no_grad(): y_masked = model(x)
+    sp.prune(1.); sp.apply()
+    with torch.no_grad(): y_masked = model(x)   # the masked model, as it trains (norms over channels keep the kept ones' statistics)
     start = time.perf_counter()
-    n = remove_pruned(model, x, check=False)   # measured here; by default removal refuses an inexact result
+    n = remove_masked(sp, check=False)   # as the callbacks remove; measured here (by default removal refuses an inexact result)
     t = time.perf_counter() - start
     with torch.no_grad(): y = model(x)
     return dict(removed=n, params=p0, params_after=sum(p.numel() for p in model.parameters()), macs=m0,
@@ -103,9 +103,9 @@ def removal_status(model:nn.Module, x, sparsity:float=0.5) -> dict:
     model.eval()
     p0 = sum(p.numel() for p in model.parameters())
     try:
-        sp = Sparsifier(model, sparsity, 'filter', criteria='random', x=x); sp.prune(1.); sp.apply(); sp.detach()
+        sp = Sparsifier(model, sparsity, 'filter', criteria='random', x=x); sp.prune(1.); sp.apply()
         with torch.no_grad(): y0 = model(x)
-        remove_pruned(model, x)
+        remove_masked(sp)   # as the callbacks remove: along the sparsifier's graph, checked
     except ValueError as e: return dict(status='refused', params=p0, reason=str(e)[:220])
     except Exception as e: return dict(status='failing', params=p0, reason=f'{type(e).__name__}: {e}'[:220])
     with torch.no_grad(): d = output_diff(y0, model(x))
