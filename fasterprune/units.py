@@ -153,13 +153,15 @@ def norm_axis(m:nn.Module) -> int|None:
 def masked_layer_norm(x:torch.Tensor, keep:torch.Tensor, # the input, and 1/0 per channel: the channels kept
                       weight=None, bias=None, eps:float=1e-5, axis:int=-1) -> torch.Tensor:
     "Layer norm of `x` over the channels of `axis` with the mean and variance of the `keep` channels only (the others give 0)"
-    k = keep.view([-1 if d == axis % x.dim() else 1 for d in range(x.dim())]).to(x.dtype)
-    n = keep.sum()   # a tensor: no host read
+    dt = x.dtype
+    x = x.float()   # in float32, as layer_norm computes (and returns, under CUDA's autocast)
+    k = keep.view([-1 if d == axis % x.dim() else 1 for d in range(x.dim())]).float()
+    n = k.sum()   # a tensor: no host read
     xc = x - (x*k).sum(axis, keepdim=True) / n
     y = xc * torch.rsqrt((xc*xc*k).sum(axis, keepdim=True) / n + eps)
-    if weight is not None: y = y * weight.view(k.shape)
-    if bias is not None: y = y + bias.view(k.shape)
-    return y * k
+    if weight is not None: y = y * weight.view(k.shape).float()
+    if bias is not None: y = y + bias.view(k.shape).float()
+    return (y * k).to(torch.float32 if x.device.type == 'cuda' and torch.is_autocast_enabled() else dt)   # (no argument: CUDA's, and torch 2.3 takes none)
 
 class _KeptStats:
     "Mixin of a norm layer whose statistics are those of its channels `kept` (set while channels are masked)"
