@@ -204,6 +204,7 @@ class GroupUnits(Units):
         names = {m: n for n,m in model.named_modules()}
         self.groups = {names[g.root]: g for g in gs}
         self.layers = {names[mb.module]: mb.module for g in gs for mb in g.producers()}
+        self._norms = {}   # LayerNorm over channels -> [(key, member)], found at `attach`
 
     @property
     def keys(self): return list(self.groups)
@@ -232,19 +233,19 @@ class GroupUnits(Units):
         for g in self.groups.values():
             if getattr(g.root, 'group_mask', None) is None:
                 g.root.register_buffer('group_mask', torch.ones(g.n, dtype=torch.bool, device=g.root.weight.device))
-        self._norms = {}   # LayerNorm over channels -> [(key, member)]: where the masks of its channels are
+        self._norms = {}   # where the masks of each norm's channels are
         for k, g in self.groups.items():
             for mb in g.producers():
                 if norm_axis(mb.module) is not None: self._norms.setdefault(mb.module, []).append((k, mb))
         self._lay_norms()
     def detach(self):
         for g in self.groups.values(): g.root._buffers.pop('group_mask', None)
-        for m in getattr(self, '_norms', {}): _plain_stats(m)
+        for m in self._norms: _plain_stats(m)
         self._norms = {}
 
     def _lay_norms(self, key=None):
         "Give the norms over channels of group `key` (or of all) the channels their groups keep (on the device, no host read)"
-        for m, mbs in getattr(self, '_norms', {}).items():
+        for m, mbs in self._norms.items():
             if key is not None and all(k != key for k,_ in mbs): continue
             keep = torch.ones(m.weight.shape[0], device=m.weight.device)
             for k, mb in mbs:
