@@ -17,8 +17,8 @@ from .data import plain, run_model
 
 
 # %% auto #0
-__all__ = ['IN_CHANNEL_FNS', 'output_layers', 'trace_graph', 'Member', 'ChannelGroup', 'shuffled_layers', 'channel_groups',
-           'copy_traced']
+__all__ = ['IN_CHANNEL_FNS', 'output_layers', 'trace_graph', 'Member', 'ChannelGroup', 'Heads', 'attention_heads',
+           'shuffled_layers', 'channel_groups', 'copy_traced']
 
 # %% ../nbs/04_groups.ipynb #835d9d3c
 def output_layers(dg:tp.DependencyGraph) -> list:
@@ -159,9 +159,14 @@ class Member:
         return torch.zeros(n+1, dtype=v.dtype, device=v.device).index_add_(0, self.root_of, v)[:-1]
 
 class ChannelGroup:
-    "Channels that go together: channel j of the group is channel `j` of the root and its image in every member"
-    def __init__(self, root, n, members, blocks=1): store_attr()
-    def __repr__(self): return f"ChannelGroup({type(self.root).__name__}, n={self.n}, members={len(self.members)}, blocks={self.blocks})"
+    "Channels that go together: channel j of the group is channel `j` of the root and its image in every member (head `j`, for the `heads` of an attention layer)"
+    def __init__(self, root, n, members, blocks=1, heads=None): store_attr()
+    def __repr__(self):
+        what = f"heads={self.n}" if self.heads else f"n={self.n}"
+        return f"ChannelGroup({type(self.root).__name__}, {what}, members={len(self.members)}, blocks={self.blocks})"
+    def root_idxs(self, idx) -> list:
+        "The root's output channels that make up the group's channels `idx` (a head's rows of q, k and v)"
+        return self.heads.rows(idx) if self.heads else list(idx)
     def producers(self) -> list:
         "The weight members whose output channels are the group's (conv, linear and norm layers)"
         return [mb for mb in self.members if mb.out and mb.name == 'weight']
@@ -186,6 +191,48 @@ def _blocks(modules):
     gs = [m.groups for m in modules if isinstance(m, nn.modules.conv._ConvNd)
           and 1 < m.groups and not (m.groups == m.in_channels == m.out_channels)]
     return max(gs, default=1)
+
+# %% ../nbs/04_groups.ipynb #1716a10f
+class Heads:
+    "The heads of attention layer `attn`: the output rows of its `qkv` layer laid out as (q k v, `n` heads, `dim` per head)"
+    def __init__(self, attn:nn.Module, qkv:nn.Linear, n:int, dim:int): store_attr()
+    def __repr__(self): return f"Heads({type(self.attn).__name__}, n={self.n}, dim={self.dim})"
+    def of_rows(self) -> torch.Tensor:
+        "The head of each output row of `qkv`"
+        return torch.arange(self.qkv.out_features) % (self.n*self.dim) // self.dim
+    def rows(self, heads) -> list:
+        "The output rows of `qkv` that `heads` own"
+        return torch.nonzero(torch.isin(self.of_rows(), torch.as_tensor(list(heads)))).flatten().tolist()
+    def per_head(self) -> list:
+        "[(name, axis)] of the layer's own parameters that hold one slice per head (a relative position bias), on their last or first axis"
+        res = []
+        for k,p in self.attn.named_parameters(recurse=False):
+            ax = next((a for a in (p.dim()-1, 0) if p.dim() > 1 and p.shape[a] == self.n), None)
+            if ax is not None: res.append((k, ax))
+        return res
+    def drop(self, heads, cut):
+        "Once their rows are cut from `qkv`: `heads` cut from the per-head parameters with `cut(param, kept, axis)`, and `num_heads` (`attn_dim`) set to the heads left"
+        keep = [h for h in range(self.n) if h not in set(heads)]
+        for k, ax in self.per_head(): setattr(self.attn, k, cut(getattr(self.attn, k), keep, ax))
+        self.n = self.attn.num_heads = len(keep)
+        if hasattr(self.attn, 'attn_dim'): self.attn.attn_dim = self.n*self.dim
+
+def attention_heads(model:nn.Module) -> dict:
+    "{qkv layer: `Heads`} for the attention layers of `model` that have a `qkv` linear layer split in three by `num_heads`"
+    res = {}
+    for m in model.modules():
+        qkv, n = getattr(m, 'qkv', None), getattr(m, 'num_heads', None)
+        if not (isinstance(qkv, nn.Linear) and isinstance(n, int) and n > 0 and qkv.out_features % (3*n) == 0): continue
+        dim = getattr(m, 'head_dim', qkv.out_features // (3*n))
+        if isinstance(dim, int) and 3*n*dim == qkv.out_features: res[qkv] = Heads(m, qkv, n, dim)
+    return res
+
+def _by_heads(g:ChannelGroup, heads:Heads) -> ChannelGroup:
+    "Group `g` of a `qkv` layer with one channel per head: a head's rows and every channel they map to go together"
+    of = torch.cat([heads.of_rows(), torch.tensor([heads.n])])   # row -> head; `g.n` (outside the group) -> `heads.n`
+    mbs = [Member(mb.module, mb.name, mb.axis, of.to(mb.root_of.device)[mb.root_of], mb.out) for mb in g.members]
+    return ChannelGroup(g.root, heads.n, mbs, heads=heads)
+
 
 # %% ../nbs/04_groups.ipynb #1437f97c
 def _members(group, n):
@@ -233,13 +280,25 @@ def channel_groups(model:nn.Module, x,     # the model, and an input batch to tr
     "The coupled channel groups of `model`, traced with input `x` (none through the output layers or a pixel shuffle)"
     dg = dg or trace_graph(model, x)
     ignored = output_layers(dg) + list(shuffled_layers(dg)) + listify(ignored)
+    heads = attention_heads(model)
     groups = []
     with _bounded(model, dg, max_idxs, max_ops, max_s):
         for g in dg.get_all_groups(ignored_layers=ignored, root_module_types=prunable_types()):
             root = g[0].dep.target.module
             n = len(g[0].idxs)
-            groups.append(ChannelGroup(root, n, _members(g, n), _blocks([it.dep.target.module for it in g])))
-    return groups
+            if any(isinstance(it.dep.target.module, nn.MultiheadAttention) for it in g): continue   # see below
+            cg = ChannelGroup(root, n, _members(g, n), _blocks([it.dep.target.module for it in g]))
+            groups.append(_by_heads(cg, heads[root]) if root in heads else cg)
+    folded = _folded_norms(groups)
+    return [g for g in groups if not any(mb.module in folded for mb in g.members)]
+
+def _folded_norms(groups) -> set:
+    "The LayerNorms over channels that groups reach in part, no group holding the rest: fed by a reshape that folds positions into channels (swin's patch merging), which Torch-Pruning maps 1:1"
+    cover = {}
+    for g in groups:
+        for mb in g.members:
+            if isinstance(mb.module, nn.LayerNorm) and mb.name == 'weight': cover[mb.module] = cover.get(mb.module, 0) + int((mb.root_of < g.n).sum())
+    return {m for m, c in cover.items() if c < m.weight.numel()}
 
 # %% ../nbs/04_groups.ipynb #c4a42419
 def copy_traced(model:nn.Module, dg:tp.DependencyGraph, *objs) -> tuple:

@@ -8,7 +8,7 @@ import torch, torch.nn as nn
 from torch_pruning.pruner import function as tpf
 from .granularity import prunable_types
 from .data import run_model
-from .groups import IN_CHANNEL_FNS
+from .groups import IN_CHANNEL_FNS, attention_heads
 
 def _is_dw(m): return isinstance(m, nn.modules.conv._ConvNd) and m.groups > 1 and m.groups == m.in_channels == m.out_channels
 def _is_grouped(m): return isinstance(m, nn.modules.conv._ConvNd) and m.groups > 1 and not _is_dw(m)
@@ -19,13 +19,19 @@ __all__ = ['layer_macs', 'MacsModel']
 # %% ../nbs/04b_macs.ipynb #28936efd
 @torch.no_grad()
 def layer_macs(model:nn.Module, x) -> dict:
-    "MACs of every conv and linear layer of `model` for one sample of `x`, by module (a layer called twice counts twice)"
+    "MACs of every conv and linear layer and every attention layer's products of `model` for one sample of `x`, by module (a layer called twice counts twice)"
     res, was = {}, model.training
+    bs = (x[0] if isinstance(x, (list, tuple)) else x).shape[0]   # a layer may see more rows: windows of a sample (swin)
     def hook(m, i, o):
         t = i[0] if isinstance(m, nn.modules.conv._ConvTransposeNd) else o   # a transposed conv runs its weight once per input position
-        pos = t[0, 0].numel() if isinstance(m, nn.modules.conv._ConvNd) else t[0].numel() // t.shape[-1]
+        pos = t[0, 0].numel() if isinstance(m, nn.modules.conv._ConvNd) else t.numel() // t.shape[-1] // bs
         res[m] = res.get(m, 0) + pos * m.weight.numel()
+    def attn_hook(m, args, kw, o):
+        t = args[0] if args else next(iter(kw.values()))   # (windows of) samples x tokens x channels
+        res[m] = res.get(m, 0) + t.shape[0] // bs * 2 * t.shape[-2]**2 * m.num_heads*heads[m].dim
+    heads = {h.attn: h for h in attention_heads(model).values()}
     hs = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, prunable_types())]
+    hs += [m.register_forward_hook(attn_hook, with_kwargs=True) for m in heads]
     try: run_model(model.eval(), x)
     finally:
         for h in hs: h.remove()
@@ -70,7 +76,8 @@ class MacsModel:
         io, A = {a: i for i,a in enumerate(rows)}, len(rows)
         self.cover = torch.stack([*rows.values(), torch.zeros(sum(sizes))])   # last row: an axis no group cuts
         self.dense = torch.tensor([float(v) for v in self.macs.values()])
-        self.io = torch.tensor([io.get((m, True), A) for m in self.macs])
+        qkv = {g.heads.attn: g.heads.qkv for g in gs if g.heads}   # an attention layer's products keep the fraction of its heads kept
+        self.io = torch.tensor([io.get((qkv.get(m, m), True), A) for m in self.macs])
         self.ii = torch.tensor([A if _is_dw(m) else io.get((m, False), A) for m in self.macs])   # a depthwise conv's input is its output
         self.total = float(self.dense.sum())
 

@@ -112,7 +112,13 @@ def _cut_groups(model, dg, dead:list, x, check=True, tol=1e-4, opt=None, before=
         orig = [(m, n, p) for m in model.modules() for n,p in m._parameters.items()]
         with torch.no_grad(), _recording_cuts() as cuts:
             for g, idx in dead:   # all found before any is cut
-                dg.get_pruning_group(g.root, dg.get_pruner_of_module(g.root).prune_out_channels, idx).prune()
+                pr = dg.get_pruner_of_module(g.root)
+                grp = dg.get_pruning_group(g.root, pr.prune_out_channels, g.root_idxs(idx))
+                if g.heads:   # per-head parameters are cut by head below: Torch-Pruning maps them as channels, and not always right
+                    own = {id(getattr(g.heads.attn, k)) for k,_ in g.heads.per_head()}
+                    grp._group = [it for it in grp.items if id(it.dep.target.module) not in own]
+                grp.prune()
+                if g.heads: g.heads.drop(idx, pr._prune_parameter_and_grad)
         if check: _verify(model, backup, x, before, tol, dead, tied, orig)
         keep_in_step(opt, _moves(model, cuts))
         return sum(len(idx) for _, idx in dead)

@@ -7,13 +7,15 @@ from __future__ import annotations
 import copy, time
 import pandas as pd, torch, torch.nn as nn
 from fastprogress.fastprogress import progress_bar
+from fastcore.meta import delegates
 from torch_pruning.utils import count_ops_and_params
 from .criteria import get_criteria
 from .sparsifier import Sparsifier
 from .removal import remove_pruned, remove_masked, output_diff
 
 # %% auto #0
-__all__ = ['ZOO', 'TORCHVISION', 'check_removal', 'zoo_table', 'input_size', 'removal_status', 'torchvision_table']
+__all__ = ['ZOO', 'TORCHVISION', 'TIMM', 'check_removal', 'zoo_table', 'input_size', 'removal_status', 'status_table',
+           'torchvision_table', 'timm_table']
 
 # %% ../nbs/11_zoo.ipynb #6e28f1f7
 def _tv(name):
@@ -94,6 +96,15 @@ def _kaiming(f):
     return g
 TORCHVISION['googlenet'] = _kaiming(TORCHVISION['googlenet'])
 
+def _head_init(f):
+    "torchvision's ViTs start with a zero classifier: every output would be 0, and any removal exact"
+    def g():
+        m = f()
+        nn.init.normal_(m.heads.head.weight, std=0.02)
+        return m
+    return g
+TORCHVISION.update({n: _head_init(f) for n,f in TORCHVISION.items() if n.startswith('vit')})
+
 def input_size(name:str) -> int:
     "The input size a torchvision model of the list is checked at"
     return 299 if 'inception' in name else 224 if name.startswith(('vit', 'swin')) else 64
@@ -111,12 +122,32 @@ def removal_status(model:nn.Module, x, sparsity:float=0.5) -> dict:
     with torch.no_grad(): d = output_diff(y0, model(x))
     return dict(status='exact' if d <= 1e-5 else 'inexact', params=p0, params_after=sum(p.numel() for p in model.parameters()), rel_diff=d)
 
-def torchvision_table(names=None, seed:int=0, progress:bool=True) -> pd.DataFrame:
-    "`removal_status` of each model of Torch-Pruning's torchvision list, with the seconds it took (`progress`: a bar over the models)"
-    rows, names = [], list(names or TORCHVISION)
+def status_table(zoo:dict, size, # {name: constructor}, and name -> the input size it is checked at
+                 names=None, seed:int=0, progress:bool=True) -> pd.DataFrame:
+    "`removal_status` of each model of `zoo` (or of `names`), with the seconds it took (`progress`: a bar over the models)"
+    rows, names = [], list(names or zoo)
     for n in (progress_bar(names, leave=False) if progress else names):
         torch.manual_seed(seed)
         start = time.perf_counter()
-        r = removal_status(TORCHVISION[n](), torch.randn(2, 3, input_size(n), input_size(n)))
+        r = removal_status(zoo[n](), torch.randn(2, 3, size(n), size(n)))
         rows.append(dict(model=n, **r, seconds=round(time.perf_counter() - start, 1)))
     return pd.DataFrame(rows)
+
+@delegates(status_table, but=['zoo', 'size'])
+def torchvision_table(names=None, **kwargs) -> pd.DataFrame:
+    "`status_table` of Torch-Pruning's torchvision list"
+    return status_table(TORCHVISION, input_size, names, **kwargs)
+
+# %% ../nbs/11_zoo.ipynb #3949087b
+_TIMM_PX = {'resnet26d': 64, 'efficientnet_b0': 64, 'mobilenetv3_small_100': 64, 'regnetx_002': 64, 'convnext_atto': 64,
+            'convnext_tiny': 64, 'convnextv2_atto': 64, 'vit_tiny_patch16_224': 224, 'deit_tiny_patch16_224': 224,
+            'levit_128s': 224, 'edgenext_xx_small': 64, 'mobilevit_xxs': 64, 'efficientformer_l1': 224, 'fastvit_t8': 64,
+            'swin_tiny_patch4_window7_224': 224, 'maxvit_t': 224}
+TIMM = {n: _timm(n) for n in _TIMM_PX}
+TIMM['maxvit_t'] = _tvb('maxvit_t')   # torchvision's
+
+@delegates(status_table, but=['zoo', 'size'])
+def timm_table(names=None, **kwargs) -> pd.DataFrame:
+    "`status_table` of the timm list (and torchvision's MaxViT)"
+    return status_table(TIMM, _TIMM_PX.get, names, **kwargs)
+
