@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import torch, torch.nn as nn, torch.distributed as dist
 from fastcore.basics import store_attr
-from .granularity import out_axis
+from .granularity import out_axis, norm_axis
 from .criteria import Criteria, register_criteria, normalize_scores
 
 # %% auto #0
@@ -15,9 +15,10 @@ __all__ = ['taylor', 'apoz', 'mean_activation', 'taylor_weight', 'bn_scale', 'fp
            'WeightTaylor', 'BNSlimming', 'LayerCriteria']
 
 # %% ../nbs/02b_data_criteria.ipynb #48f7c3c4
-def _chan_mean(t):
-    "Mean over every axis but the channel axis (1), e.g. batch and space"
-    return t.mean([d for d in range(t.dim()) if d != 1]) if t.dim() > 1 else t
+def _chan_mean(m, t):
+    "Mean of `m`'s output `t` over every axis but its channels' (1 for a conv, the last for a linear layer or a LayerNorm over tokens), e.g. batch and space"
+    ax = t.dim() - 1 if isinstance(m, nn.Linear) or norm_axis(m) == -1 else 1
+    return t.mean([d for d in range(t.dim()) if d != ax]) if t.dim() > 1 else t
 
 def _filter_axis(c:Criteria, m:nn.Module, dims:tuple, what:str) -> int:
     "The filter axis of `m.weight`; an error unless reducing over `dims` leaves one score per filter"
@@ -97,9 +98,9 @@ class DataCriteria(_Accumulates, Criteria):
         return _per_filter(self, m, s, ax)
 
 # %% ../nbs/02b_data_criteria.ipynb #d3a36661
-def _taylor(m, out, g): return _chan_mean(out * g).abs()
-def _apoz(m, out, g): return 1 - _chan_mean((out <= 0).float())          # higher = fewer zeros = keep
-def _mean_act(m, out, g): return _chan_mean(out.clamp_min(0))
+def _taylor(m, out, g): return _chan_mean(m, out * g).abs()
+def _apoz(m, out, g): return 1 - _chan_mean(m, (out <= 0).float())          # higher = fewer zeros = keep
+def _mean_act(m, out, g): return _chan_mean(m, out.clamp_min(0))
 
 taylor = register_criteria(DataCriteria(_taylor, needs_grad=True, normalize='l2', name='taylor'))
 apoz = register_criteria(DataCriteria(_apoz, name='apoz'))

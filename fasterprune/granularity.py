@@ -8,8 +8,9 @@ import re
 import torch.nn as nn
 
 # %% auto #0
-__all__ = ['LAYER_ROLES', 'GRANULARITIES', 'register_layer', 'layer_roles', 'prunable_types', 'out_axis', 'check_types',
-           'register_granularity', 'Granularity', 'granularity_names', 'check_granularity', 'get_granularity']
+__all__ = ['LAYER_ROLES', 'GRANULARITIES', 'register_layer', 'layer_roles', 'prunable_types', 'out_axis', 'norm_axis',
+           'check_types', 'register_granularity', 'Granularity', 'granularity_names', 'check_granularity',
+           'get_granularity']
 
 # %% ../nbs/01_granularity.ipynb #ade62beb
 LAYER_ROLES = {}
@@ -42,6 +43,11 @@ def out_axis(m:nn.Module) -> int:
     roles = layer_roles(m)
     if roles is None: raise ValueError(f"{type(m).__name__} is not a prunable layer kind: see `register_layer`")
     return roles.index('out')
+
+def norm_axis(m:nn.Module) -> int|None:
+    "The channel axis a norm layer normalises over: -1 for a `LayerNorm` over one trailing size, 1 for a `LayerNorm2d` (timm's, torchvision's); else None"
+    if not (isinstance(m, nn.LayerNorm) and len(m.normalized_shape) == 1): return None
+    return 1 if type(m).__name__.endswith('2d') else -1
 
 def check_types(types, name:str='include') -> tuple:
     "`types` (a layer class or a list of them) as a tuple of prunable layer classes; an error naming `name` otherwise"

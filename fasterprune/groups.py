@@ -286,7 +286,7 @@ def channel_groups(model:nn.Module, x,     # the model, and an input batch to tr
         for g in dg.get_all_groups(ignored_layers=ignored, root_module_types=prunable_types()):
             root = g[0].dep.target.module
             n = len(g[0].idxs)
-            if any(isinstance(it.dep.target.module, nn.MultiheadAttention) for it in g): continue   # see below
+            if any(isinstance(it.dep.target.module, nn.MultiheadAttention) for it in g): continue   # see 'Attention heads'
             cg = ChannelGroup(root, n, _members(g, n), _blocks([it.dep.target.module for it in g]))
             groups.append(_by_heads(cg, heads[root]) if root in heads else cg)
     folded = _folded_norms(groups)

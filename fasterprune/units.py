@@ -8,15 +8,15 @@ import math
 import torch, torch.nn as nn
 from .checks import check_choice, find_modules
 from .data import run_model
-from .granularity import get_granularity, check_types, prunable_types, register_granularity
+from .granularity import get_granularity, check_types, prunable_types, register_granularity, norm_axis
 from .criteria import normalize_scores, NORMS
 from .groups import trace_graph, channel_groups
 from .macs import MacsModel
 
 
 # %% auto #0
-__all__ = ['UNIT_KINDS', 'Units', 'register_units', 'units_for', 'prunable_layers', 'LayerUnits', 'norm_axis',
-           'masked_layer_norm', 'GroupUnits']
+__all__ = ['UNIT_KINDS', 'Units', 'register_units', 'units_for', 'prunable_layers', 'LayerUnits', 'masked_layer_norm',
+           'GroupUnits']
 
 # %% ../nbs/04d_units.ipynb #af88a690
 class Units:
@@ -145,11 +145,6 @@ register_units(LayerUnits)
 
 
 # %% ../nbs/04d_units.ipynb #032a7b01
-def norm_axis(m:nn.Module) -> int|None:
-    "The channel axis a norm layer normalises over: -1 for a `LayerNorm` over one trailing size, 1 for a `LayerNorm2d` (timm's, torchvision's); else None"
-    if not (isinstance(m, nn.LayerNorm) and len(m.normalized_shape) == 1): return None
-    return 1 if type(m).__name__.endswith('2d') else -1
-
 def masked_layer_norm(x:torch.Tensor, keep:torch.Tensor, # the input, and 1/0 per channel: the channels kept
                       weight=None, bias=None, eps:float=1e-5, axis:int=-1) -> torch.Tensor:
     "Layer norm of `x` over the channels of `axis` with the mean and variance of the `keep` channels only (the others give 0)"
