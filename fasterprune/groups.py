@@ -17,8 +17,69 @@ from .data import plain, run_model
 
 
 # %% auto #0
-__all__ = ['IN_CHANNEL_FNS', 'output_layers', 'trace_graph', 'Member', 'ChannelGroup', 'Heads', 'attention_heads',
-           'shuffled_layers', 'channel_groups', 'copy_traced']
+__all__ = ['IN_CHANNEL_FNS', 'QKVAttention', 'split_self_attention', 'output_layers', 'trace_graph', 'Member', 'ChannelGroup',
+           'Heads', 'attention_heads', 'shuffled_layers', 'channel_groups', 'copy_traced']
+
+# %% ../nbs/04_groups.ipynb #f9154f70
+def _additive(m, dtype):
+    "An attention mask as an additive float mask (bool: True is not attended)"
+    return torch.zeros_like(m, dtype=dtype).masked_fill_(m, float('-inf')) if m.dtype == torch.bool else m.to(dtype)
+
+class QKVAttention(nn.Module):
+    "The self-attention of an `nn.MultiheadAttention` with its q, k and v projections as one `qkv` linear layer: same parameters, same outputs, heads that can be cut"
+    def forward(self, query, key=None, value=None, key_padding_mask=None, need_weights=True, attn_mask=None,
+                average_attn_weights=True, is_causal=False):
+        x = query if self.batch_first else query.transpose(0, 1)
+        B, L, _ = x.shape
+        q, k, v = self.qkv(x).reshape(B, L, 3, self.num_heads, self.head_dim).permute(2, 0, 3, 1, 4).unbind(0)
+        mask = None if attn_mask is None else _additive(attn_mask, q.dtype)
+        if mask is not None and mask.dim() == 3: mask = mask.view(B, self.num_heads, L, L)
+        if key_padding_mask is not None:
+            kp = _additive(key_padding_mask, q.dtype).view(B, 1, 1, L)
+            mask = kp if mask is None else mask + kp
+        drop = self.dropout if self.training else 0.
+        if need_weights:
+            a = (q @ k.transpose(-2, -1)) * self.head_dim**-0.5
+            if mask is not None: a = a + mask
+            elif is_causal: a = a.masked_fill(torch.ones(L, L, dtype=torch.bool, device=a.device).triu(1), float('-inf'))
+            a = a.softmax(-1)
+            o, w = nn.functional.dropout(a, drop, self.training) @ v, (a.mean(1) if average_attn_weights else a)
+        else:
+            o, w = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=drop, is_causal=is_causal and mask is None), None
+        o = self.out_proj(o.transpose(1, 2).reshape(B, L, self.num_heads*self.head_dim))
+        return (o if self.batch_first else o.transpose(0, 1)), w
+
+    def _load_from_state_dict(self, sd, prefix, *args, **kwargs):
+        for a, b in (('in_proj_weight', 'qkv.weight'), ('in_proj_bias', 'qkv.bias')):   # saved from the nn.MultiheadAttention
+            if prefix + a in sd: sd[prefix + b] = sd.pop(prefix + a)
+        super()._load_from_state_dict(sd, prefix, *args, **kwargs)
+
+def _splittable(m) -> bool:
+    "Whether `nn.MultiheadAttention` `m` can be a `QKVAttention`: packed projections, no extra key/value bias, no zero attention"
+    return isinstance(m, nn.MultiheadAttention) and m._qkv_same_embed_dim and m.bias_k is None and not m.add_zero_attn
+
+@torch.no_grad()
+def split_self_attention(model:nn.Module, x) -> list:
+    "Make every `nn.MultiheadAttention` of `model` that `model(x)` runs as self-attention a `QKVAttention`, in place; returns their names"
+    mhas, self_attn = {m: n for n,m in model.named_modules() if _splittable(m)}, set()
+    if not mhas: return []
+    def pre(m, args, kw):
+        q, k, v = (list(args) + [kw.get(a) for a in ('query', 'key', 'value')[len(args):]])[:3]
+        if q is k is v and not (kw.get('attn_mask') is not None and kw['attn_mask'].dim() == 3): self_attn.add(m)
+    hs = [m.register_forward_pre_hook(pre, with_kwargs=True) for m in mhas]
+    was = model.training
+    try: run_model(model.eval(), plain(x))
+    finally:
+        for h in hs: h.remove()
+        model.train(was)
+    for m in self_attn:
+        qkv = nn.Linear(m.embed_dim, 3*m.embed_dim, bias=m.in_proj_bias is not None, device=m.in_proj_weight.device, dtype=m.in_proj_weight.dtype)
+        qkv.weight, qkv.bias = m.in_proj_weight, m.in_proj_bias   # the very parameters: an optimizer over them goes on
+        for k in ('in_proj_weight', 'in_proj_bias', 'q_proj_weight', 'k_proj_weight', 'v_proj_weight', 'bias_k', 'bias_v'): m._parameters.pop(k, None)
+        m.__class__ = QKVAttention
+        m.qkv = qkv
+    return sorted(mhas[m] for m in self_attn)
+
 
 # %% ../nbs/04_groups.ipynb #835d9d3c
 def output_layers(dg:tp.DependencyGraph) -> list:
@@ -57,7 +118,8 @@ def _graph() -> tp.DependencyGraph:
     return dg
 
 def trace_graph(model:nn.Module, x) -> tp.DependencyGraph:
-    "Torch-Pruning's dependency graph of `model` for input `x` (every layer traced: ignoring is done per group)"
+    "Torch-Pruning's dependency graph of `model` for input `x` (every layer traced: ignoring is done per group; self-attention made `QKVAttention` first)"
+    split_self_attention(model, x)
     bad = [(n, _UNTRACEABLE[type(m).__name__]) for n,m in model.named_modules() if type(m).__name__ in _UNTRACEABLE]
     if bad: raise ValueError(f"Torch-Pruning cannot group the channels around {bad[0][1]} (layer {bad[0][0]!r}): its grouping "
                              "grows without bound (past 8 GB of memory for swin_t). Prune this model with groups=False or an unstructured granularity")

@@ -119,10 +119,19 @@ def _cut_groups(model, dg, dead:list, x, check=True, tol=1e-4, opt=None, before=
                     grp._group = [it for it in grp.items if id(it.dep.target.module) not in own]
                 grp.prune()
                 if g.heads: g.heads.drop(idx, pr._prune_parameter_and_grad)
+        _sync_sizes(model)
         if check: _verify(model, backup, x, before, tol, dead, tied, orig)
         keep_in_step(opt, _moves(model, cuts))
         return sum(len(idx) for _, idx in dead)
     finally: model.train(was)
+
+_SIZES = {'VisionTransformer': ('hidden_dim', lambda m: m.conv_proj.out_channels)}   # torchvision's ViT reshapes its patches to `hidden_dim`
+
+def _sync_sizes(model):
+    "Set the sizes a model keeps as attributes (and reads in its forward) to those of its layers, once channels are cut"
+    for m in model.modules():
+        a, f = _SIZES.get(type(m).__name__, (None, None))
+        if a and hasattr(m, a): setattr(m, a, f(m))
 
 def _tied(model) -> list:
     "[[(module, name), ...]] of the parameters that several modules share (tied weights)"
