@@ -17,8 +17,9 @@ from .data import plain, run_model
 
 
 # %% auto #0
-__all__ = ['IN_CHANNEL_FNS', 'QKVAttention', 'split_self_attention', 'output_layers', 'trace_graph', 'Member', 'ChannelGroup',
-           'Heads', 'attention_heads', 'shuffled_layers', 'channel_groups', 'copy_traced']
+__all__ = ['IN_CHANNEL_FNS', 'QKVAttention', 'split_self_attention', 'ShiftedWindowQKVAttention', 'split_window_attention',
+           'output_layers', 'trace_graph', 'Member', 'ChannelGroup', 'Heads', 'attention_heads', 'shuffled_layers',
+           'channel_groups', 'copy_traced']
 
 # %% ../nbs/04_groups.ipynb #f9154f70
 def _additive(m, dtype):
@@ -81,6 +82,55 @@ def split_self_attention(model:nn.Module, x) -> list:
     return sorted(mhas[m] for m in self_attn)
 
 
+# %% ../nbs/04_groups.ipynb #1918a120
+from torchvision.models.swin_transformer import ShiftedWindowAttention
+
+class ShiftedWindowQKVAttention(ShiftedWindowAttention):
+    "torchvision's Swin (v1) window attention calling its `qkv` and `proj` layers (theirs pass the weights to a function, which Torch-Pruning cannot follow), with heads of `head_dim` each: same parameters, same outputs"
+    def forward(self, x):
+        # torchvision's `shifted_window_attention`, with the layers called and `head_dim` for the width of a head
+        B, H, W, C = x.shape
+        ws, sh = self.window_size, list(self.shift_size)
+        pad_r, pad_b = (ws[1] - W % ws[1]) % ws[1], (ws[0] - H % ws[0]) % ws[0]
+        x = nn.functional.pad(x, (0, 0, 0, pad_r, 0, pad_b))
+        _, pH, pW, _ = x.shape
+        if ws[0] >= pH: sh[0] = 0
+        if ws[1] >= pW: sh[1] = 0
+        if sum(sh) > 0: x = torch.roll(x, shifts=(-sh[0], -sh[1]), dims=(1, 2))
+        nw = (pH // ws[0]) * (pW // ws[1])
+        x = x.view(B, pH // ws[0], ws[0], pW // ws[1], ws[1], C).permute(0, 1, 3, 2, 4, 5).reshape(B*nw, ws[0]*ws[1], C)
+        n, hd = x.size(1), self.head_dim
+        q, k, v = self.qkv(x).reshape(B*nw, n, 3, self.num_heads, hd).permute(2, 0, 3, 1, 4).unbind(0)
+        attn = (q * hd**-0.5) @ k.transpose(-2, -1) + self.get_relative_position_bias()
+        if sum(sh) > 0:
+            m = x.new_zeros((pH, pW))
+            cnt = 0
+            for h in ((0, -ws[0]), (-ws[0], -sh[0]), (-sh[0], None)):
+                for w in ((0, -ws[1]), (-ws[1], -sh[1]), (-sh[1], None)):
+                    m[h[0]:h[1], w[0]:w[1]] = cnt; cnt += 1
+            m = m.view(pH // ws[0], ws[0], pW // ws[1], ws[1]).permute(0, 2, 1, 3).reshape(nw, ws[0]*ws[1])
+            m = m.unsqueeze(1) - m.unsqueeze(2)
+            m = m.masked_fill(m != 0, -100.).masked_fill(m == 0, 0.)
+            attn = (attn.view(B, nw, self.num_heads, n, n) + m.unsqueeze(1).unsqueeze(0)).view(-1, self.num_heads, n, n)
+        attn = nn.functional.dropout(attn.softmax(-1), p=self.attention_dropout, training=self.training)
+        x = self.proj((attn @ v).transpose(1, 2).reshape(B*nw, n, self.num_heads*hd))
+        x = nn.functional.dropout(x, p=self.dropout, training=self.training)
+        C = x.shape[-1]
+        x = x.view(B, pH // ws[0], pW // ws[1], ws[0], ws[1], C).permute(0, 1, 3, 2, 4, 5).reshape(B, pH, pW, C)
+        if sum(sh) > 0: x = torch.roll(x, shifts=(sh[0], sh[1]), dims=(1, 2))
+        return x[:, :H, :W, :].contiguous()
+
+def split_window_attention(model:nn.Module) -> list:
+    "Make every torchvision Swin (v1) `ShiftedWindowAttention` of `model` a `ShiftedWindowQKVAttention`, in place; returns their names"
+    res = []
+    for n, m in model.named_modules():
+        if type(m) is not ShiftedWindowAttention: continue   # not v2 (its cosine attention and bias MLP), nor one made already
+        m.head_dim = m.qkv.out_features // (3*m.num_heads)
+        m.__class__ = ShiftedWindowQKVAttention
+        res.append(n)
+    return res
+
+
 # %% ../nbs/04_groups.ipynb #835d9d3c
 def output_layers(dg:tp.DependencyGraph) -> list:
     "The layers whose outputs are the model's outputs (through no other prunable layer), found in the traced graph"
@@ -93,7 +143,7 @@ def output_layers(dg:tp.DependencyGraph) -> list:
         else: todo += list(n.inputs)
     return res
 
-_UNTRACEABLE = {'ShiftedWindowAttention': "swin's shifted-window attention", 'ShiftedWindowAttentionV2': "swin's shifted-window attention"}
+_UNTRACEABLE = {'ShiftedWindowAttentionV2': "swin v2's shifted-window attention"}
 
 class _SortedLayernormPruner(tpf.LayernormPruner):
     "Torch-Pruning 1.6.1's LayerNorm pruner keeps the channels in a set's order (its `keep_idxs.sort()` is not in place): past 128 channels they came out shuffled"
@@ -119,7 +169,7 @@ def _graph() -> tp.DependencyGraph:
 
 def trace_graph(model:nn.Module, x) -> tp.DependencyGraph:
     "Torch-Pruning's dependency graph of `model` for input `x` (every layer traced: ignoring is done per group; self-attention made `QKVAttention` first)"
-    split_self_attention(model, x)
+    split_self_attention(model, x); split_window_attention(model)
     bad = [(n, _UNTRACEABLE[type(m).__name__]) for n,m in model.named_modules() if type(m).__name__ in _UNTRACEABLE]
     if bad: raise ValueError(f"Torch-Pruning cannot group the channels around {bad[0][1]} (layer {bad[0][0]!r}): its grouping "
                              "grows without bound (past 8 GB of memory for swin_t). Prune this model with groups=False or an unstructured granularity")
