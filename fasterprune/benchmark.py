@@ -22,6 +22,8 @@ from fastai.torch_core import set_seed
 from .data import ImageTensors, PrepBatch, fashion_mnist, example_input
 from .granularity import prunable_types
 from .units import GroupUnits
+from .groups import attention_heads
+from .checks import check_choice
 from .spec import PruneSpec
 from .callback import SparsifyCallback
 from .distill import KnowledgeDistillation
@@ -31,8 +33,9 @@ from .criteria import large_final
 from .schedule import agp
 
 # %% auto #0
-__all__ = ['ACC_ROWS', 'ACC_EXTRA', 'synthetic_dls', 'fasterai_available', 'bench_fit', 'bench_removal', 'bench_zoo', 'resnet20',
-           'effective_macs', 'bench_accuracy', 'accuracy_table', 'plot_accuracy', 'save_accuracy', 'main']
+__all__ = ['ARCHS', 'ACC_ROWS', 'ACC_EXTRA', 'synthetic_dls', 'fasterai_available', 'bench_fit', 'bench_removal', 'bench_zoo',
+           'resnet20', 'small_vit', 'small_convnext', 'effective_macs', 'bench_accuracy', 'accuracy_table',
+           'plot_accuracy', 'save_accuracy', 'main']
 
 # %% ../nbs/08_benchmark.ipynb #358dff90
 def synthetic_dls(n_batches=32, bs=32, size=64, n_channels=3, device=None, seed=0):
@@ -176,6 +179,18 @@ def resnet20(c_in:int=1, n_out:int=10, width:int=16, n:int=3) -> nn.Sequential:
         for j in range(n): layers.append(_Block(ni, width*2**i, s if j == 0 else 1)); ni = width*2**i
     return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(ni, n_out))
 
+def small_vit(width:int=8, c_in:int=1, n_out:int=10, size:int=28):
+    "A ViT for 28 px images (timm's): patches of 4, `12*width` wide, 6 blocks of 4 heads"
+    from timm.models.vision_transformer import VisionTransformer
+    return VisionTransformer(img_size=size, patch_size=4, in_chans=c_in, num_classes=n_out, embed_dim=12*width, depth=6, num_heads=4)
+
+def small_convnext(width:int=8, c_in:int=1, n_out:int=10):
+    "A ConvNeXt for 28 px images (timm's): a 1x1 stem, four stages of 2 blocks at 28, 14, 7 and 3 px, `2*width` channels doubling"
+    from timm.models.convnext import ConvNeXt
+    return ConvNeXt(in_chans=c_in, num_classes=n_out, depths=(2, 2, 2, 2), dims=tuple(width*2**i for i in range(1, 5)), patch_size=1)
+
+ARCHS = {'resnet20': resnet20, 'vit': small_vit, 'convnext': small_convnext}   # width -> model, for `bench_accuracy`
+
 def effective_macs(model:nn.Module, x) -> float:
     "MACs of the conv and linear layers for one sample of `x`, a channel whose conv or linear filters are all zero counted as removed"
     gu = GroupUnits(model, PruneSpec(granularity='filter'), x)
@@ -190,21 +205,31 @@ def _fa_prune(frac, x):
     from fasterai.core.schedule import agp as f_agp
     return PruneCallback(frac, f_agp, 'local', f_large_final, example_inputs=x)
 
-def _tp_fit(learn, epochs, lr, frac, reg=None):
-    "Torch-Pruning's recipe: train half the epochs, prune once (local), fine-tune the other half; with `reg`, the first half is DepGraph's sparse training"
+def _tp_fit(learn, epochs, lr, frac, reg=None, taylor=False, trained=False):
+    "Torch-Pruning's recipe: train half the epochs (none if `trained`), prune once (local), fine-tune the rest; with `reg`, the first half is DepGraph's sparse training; with `taylor`, its ViT recipe (Taylor importance, whole heads)"
     import torch_pruning as tp
-    m, e1 = learn.model, max(1, epochs//2)
-    kw = dict(pruning_ratio=frac, ignored_layers=[m[-1]])
-    if reg is None: pruner, cbs = tp.pruner.MetaPruner(m, example_input(learn.dls), importance=tp.importance.MagnitudeImportance(p=1), **kw), []
+    m, e1 = learn.model, 0 if trained else max(1, epochs//2)
+    hs = attention_heads(m)   # its ViT recipe: `num_heads` per qkv layer, whole heads pruned, the model patched after
+    kw = dict(pruning_ratio=frac, ignored_layers=[[l for l in m.modules() if isinstance(l, nn.Linear)][-1]],
+              num_heads={q: h.n for q,h in hs.items()}, prune_num_heads=bool(hs), prune_head_dims=False, head_pruning_ratio=frac)
+    imp = tp.importance.GroupTaylorImportance() if taylor else tp.importance.MagnitudeImportance(p=1)
+    if reg is None: pruner, cbs = tp.pruner.MetaPruner(m, example_input(learn.dls), importance=imp, **kw), []
     else:   # group-norm regularisation (Fang et al. 2023), added to the gradients after every backward pass
         pruner = tp.pruner.GroupNormPruner(m, example_input(learn.dls), importance=tp.importance.GroupMagnitudeImportance(p=2), reg=reg, **kw)
         cbs = [Callback(after_backward=lambda *_: pruner.regularize(m))]
-    learn.fit_one_cycle(e1, lr, cbs=cbs)
+    if e1: learn.fit_one_cycle(e1, lr, cbs=cbs)
+    if taylor:   # gradients of a few batches for the Taylor importance
+        m.train(); m.zero_grad()
+        for _, (xb, yb) in zip(range(4), learn.dls.train): learn.loss_func(m(xb), yb).backward()
     pruner.step()
+    m.zero_grad()
+    for h in hs.values():   # what Torch-Pruning leaves to its user
+        h.attn.num_heads = h.qkv.out_features // (3*h.dim)
+        if hasattr(h.attn, 'attn_dim'): h.attn.attn_dim = h.attn.num_heads * h.dim
     learn.opt = None   # a new optimizer over the new parameters
     learn.fit_one_cycle(epochs - e1, lr)
 
-def _acc_rows(level, teacher, with_fa) -> dict:
+def _acc_rows(level, teacher, with_fa, trained=False) -> dict:
     "name -> f(learn, epochs, lr) for one compression `level` (times fewer MACs)"
     s, t = 1 - level**-0.5, 1/level
     fit = lambda *mks: (lambda l, e, lr: l.fit_one_cycle(e, lr, cbs=[mk(l) for mk in mks]))   # callbacks made per fit
@@ -213,8 +238,9 @@ def _acc_rows(level, teacher, with_fa) -> dict:
     if with_fa:
         rows['fasterai SparsifyCallback'] = fit(lambda l: _fasterai_cb('filter', s))
         rows['fasterai PruneCallback'] = fit(lambda l: _fa_prune(s, example_input(l.dls)))
-    rows['Torch-Pruning MetaPruner'] = lambda l, e, lr: _tp_fit(l, e, lr, s)
-    rows['Torch-Pruning GroupNormPruner'] = lambda l, e, lr: _tp_fit(l, e, lr, s, reg=1e-4)
+    rows['Torch-Pruning MetaPruner'] = lambda l, e, lr: _tp_fit(l, e, lr, s, trained=trained)
+    rows['Torch-Pruning MetaPruner taylor'] = lambda l, e, lr: _tp_fit(l, e, lr, s, taylor=True, trained=trained)
+    rows['Torch-Pruning GroupNormPruner'] = lambda l, e, lr: _tp_fit(l, e, lr, s, reg=1e-4, trained=trained)
     rows['fasterprune sparsity'] = fit(lambda l: SparsifyCallback(s, 'filter', 'local', remove=True))
     rows['fasterprune target_macs'] = fit(macs())
     rows['fasterprune target_macs local'] = fit(macs(context='local'))
@@ -224,7 +250,8 @@ def _acc_rows(level, teacher, with_fa) -> dict:
 
 ACC_ROWS = ('narrow dense', 'fasterai SparsifyCallback', 'fasterai PruneCallback', 'Torch-Pruning MetaPruner',
             'fasterprune target_macs', 'fasterprune target_macs local')   # run by default (besides dense)
-ACC_EXTRA = ('Torch-Pruning GroupNormPruner', 'fasterprune sparsity', 'fasterprune target_macs taylor', 'fasterprune target_macs + KD')   # on request: `rows=`
+ACC_EXTRA = ('Torch-Pruning GroupNormPruner', 'Torch-Pruning MetaPruner taylor', 'fasterprune sparsity', 'fasterprune target_macs taylor',
+             'fasterprune target_macs + KD')   # on request: `rows=`
 
 def _print(line, pb=None):
     "Print `line` on a line of its own: a console bar `pb` is wiped first, and drawn again below at its next update"
@@ -241,7 +268,9 @@ def _measure(learn, x, xb, valid) -> dict:
 def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
                    seeds=(0, 1, 2),   # one fit of every row per seed (data subset, order and weights)
                    n_train:int=6000, n_valid:int=2000, epochs:int=4, bs:int=128, lr:float=3e-3,
-                   width:int=8,       # channels of ResNet-20's first stage (16 in the paper)
+                   width:int=8,       # channels of ResNet-20's first stage (16 in the paper); a ViT is 12x as wide, a ConvNeXt's first stage 2x
+                   arch:str='resnet20', # the model: one of `ARCHS` ('resnet20', 'vit', 'convnext')
+                   trained:bool=False, # every pruning row starts from the dense model of its seed (trained), instead of from scratch
                    rows=ACC_ROWS,     # recipes besides dense: names from `ACC_ROWS` and `ACC_EXTRA`
                    device='cpu', fasterai:bool=None,
                    verbose:bool=True,  # print every fit's row as it ends
@@ -250,14 +279,17 @@ def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
     "One row per fit: recipe, level, seed, accuracy, MACs, nonzero params and CPU latency of the model fit returns"
     with_fa = fasterai_available() if fasterai is None else fasterai
     bad = [r for r in rows if r not in ACC_ROWS + ACC_EXTRA]
+    check_choice('arch', arch, ARCHS)
     if bad: raise ValueError(f"rows={bad!r} is not allowed: use names from {list(ACC_ROWS + ACC_EXTRA)}")
     runs, n_fits = [], len(seeds) * (1 + len(levels)*sum(n in rows for n in ['narrow dense', *_acc_rows(1, None, with_fa)]))
     pb = progress_bar(range(n_fits), leave=False) if progress and n_fits else None
     if pb: pb.update(0)
-    def run(name, level, seed, fit, w=width):
+    def run(name, level, seed, fit, w=width, start=None):
         set_seed(seed)
         dls.train.rng = random.Random(seed)   # every row sees the same batches in the same order
-        learn = Learner(DataLoaders(dls.train, one), resnet20(width=w), loss_func=CrossEntropyLossFlat(), metrics=accuracy)
+        model = ARCHS[arch](width=w)
+        if start is not None: model.load_state_dict(start.state_dict())
+        learn = Learner(DataLoaders(dls.train, one), model, loss_func=CrossEntropyLossFlat(), metrics=accuracy)
         t0 = time.perf_counter()
         with learn.no_bar(), learn.no_logging(), contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
             warnings.simplefilter('ignore')
@@ -276,8 +308,8 @@ def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
         dense = run('dense', 1, seed, plain)
         for level in levels:
             if 'narrow dense' in rows: run('narrow dense', level, seed, plain, w=max(1, round(width*level**-0.5)))   # the small model alone, from scratch
-            for name, fit in _acc_rows(level, dense.model, with_fa).items():
-                if name in rows: run(name, level, seed, fit)
+            for name, fit in _acc_rows(level, dense.model, with_fa, trained).items():
+                if name in rows: run(name, level, seed, fit, start=dense.model if trained else None)
     return pd.DataFrame(runs)
 
 # %% ../nbs/08_benchmark.ipynb #c1f74b9f
@@ -327,7 +359,9 @@ def main(what:str='fit,removal,zoo', # which benchmarks, comma-separated: fit, r
          n_seeds:int=3,    # accuracy: seeds (fits of every row)
          epochs:int=4,     # accuracy: epochs of every fit
          n_train:int=6000, # accuracy: training images
-         width:int=8,      # accuracy: ResNet-20's first-stage channels
+         width:int=8,      # accuracy: ResNet-20's first-stage channels (a ViT is 12x as wide, a ConvNeXt's first stage 2x)
+         arch:str='resnet20', # accuracy: the model, one of resnet20, vit, convnext
+         trained:bool=False, # accuracy: every pruning row starts from its seed's trained dense model
          rows:str=', '.join(ACC_ROWS), # accuracy: recipes besides dense, comma-separated; besides the default ones (`ACC_ROWS`): Torch-Pruning GroupNormPruner, fasterprune sparsity, fasterprune target_macs taylor and fasterprune target_macs + KD (`ACC_EXTRA`)
          out:str='bench_accuracy' # accuracy: folder for accuracy.json, accuracy.md, accuracy.png
         ):
@@ -345,10 +379,11 @@ def main(what:str='fit,removal,zoo', # which benchmarks, comma-separated: fit, r
         print("\n== Zoo coverage: 50% of group channels, removed, max |removed - masked| <= 1e-5 in eval mode")
         print(bench_zoo(progress=bar).to_string())
     if 'accuracy' in whats:
-        lv, cfg = tuple(float(v) for v in levels.split(',')), dict(epochs=epochs, n_train=n_train, width=width, bs=128, device=device)
-        print(f"\n== Accuracy at equal MACs: ResNet-20 (width {width}) on Fashion-MNIST, {n_train} images, {epochs} epochs, "
-              f"levels {lv}, {n_seeds} seeds, {device}")
+        lv, cfg = tuple(float(v) for v in levels.split(',')), dict(epochs=epochs, n_train=n_train, width=width, bs=128, device=device, arch=arch, trained=trained)
+        print(f"\n== Accuracy at equal MACs: {arch} (width {width}) on Fashion-MNIST, {n_train} images, {epochs} epochs, "
+              f"levels {lv}, {n_seeds} seeds, {device}{', pruning the trained dense model' if trained else ''}")
         rs = ACC_ROWS if rows is None else tuple(r.strip() for r in rows.split(','))
-        df = bench_accuracy(lv, tuple(range(n_seeds)), n_train=n_train, epochs=epochs, width=width, rows=rs, device=device, progress=bar)
+        df = bench_accuracy(lv, tuple(range(n_seeds)), n_train=n_train, epochs=epochs, width=width, arch=arch, trained=trained, rows=rs,
+                            device=device, progress=bar)
         print(save_accuracy(df, out, levels=lv, seeds=n_seeds, **cfg).to_string(index=False, float_format=fmt))
         print(f"(saved in {out}/: accuracy.json, accuracy.md, accuracy.png)")
