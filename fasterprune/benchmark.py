@@ -362,7 +362,7 @@ def main(what:str='fit,removal,zoo', # which benchmarks, comma-separated: fit, r
          width:int=8,      # accuracy: ResNet-20's first-stage channels (a ViT is 12x as wide, a ConvNeXt's first stage 2x)
          arch:str='resnet20', # accuracy: the model, one of resnet20, vit, convnext
          trained:bool=False, # accuracy: every pruning row starts from its seed's trained dense model
-         rows:str=', '.join(ACC_ROWS), # accuracy: recipes besides dense, comma-separated; besides the default ones (`ACC_ROWS`): Torch-Pruning GroupNormPruner, fasterprune sparsity, fasterprune target_macs taylor and fasterprune target_macs + KD (`ACC_EXTRA`)
+         rows:str=', '.join(ACC_ROWS), # accuracy: recipes besides dense, comma-separated; besides the default ones (`ACC_ROWS`): Torch-Pruning GroupNormPruner, Torch-Pruning MetaPruner taylor, fasterprune sparsity, fasterprune target_macs taylor and fasterprune target_macs + KD (`ACC_EXTRA`)
          out:str='bench_accuracy' # accuracy: folder for accuracy.json, accuracy.md, accuracy.png
         ):
     "Print fit-time and pruning-state ratios against plain fastai and fasterai; removal against Torch-Pruning; zoo coverage; accuracy at equal MACs"
