@@ -192,7 +192,7 @@ def small_convnext(width:int=8, c_in:int=1, n_out:int=10):
 ARCHS = {'resnet20': resnet20, 'vit': small_vit, 'convnext': small_convnext}   # width -> model, for `bench_accuracy`
 
 def effective_macs(model:nn.Module, x) -> float:
-    "MACs of the conv and linear layers for one sample of `x`, a channel whose conv or linear filters are all zero counted as removed"
+    "MACs of the conv and linear layers (and attention products) for one sample of `x`, a channel whose conv or linear filters are all zero counted as removed"
     gu = GroupUnits(model, PruneSpec(granularity='filter'), x)
     mm = gu.cost(model, x)
     masks = {k: gu.group(k).alive(prunable_types()).view(gu.group(k).blocks, -1).any(0) for k in gu.keys}
