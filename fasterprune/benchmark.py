@@ -205,13 +205,13 @@ def _fa_prune(frac, x):
     from fasterai.core.schedule import agp as f_agp
     return PruneCallback(frac, f_agp, 'local', f_large_final, example_inputs=x)
 
-def _tp_fit(learn, epochs, lr, frac, reg=None, taylor=False, trained=False):
-    "Torch-Pruning's recipe: train half the epochs (none if `trained`), prune once (local), fine-tune the rest; with `reg`, the first half is DepGraph's sparse training; with `taylor`, its ViT recipe (Taylor importance, whole heads)"
+def _tp_fit(learn, epochs, lr, frac, reg=None, taylor=False, trained=False, head_dims=False):
+    "Torch-Pruning's recipe: train half the epochs (none if `trained`), prune once (local), fine-tune the rest; with `reg`, the first half is DepGraph's sparse training; with `taylor`, its ViT recipe (Taylor importance, whole heads, or with `head_dims` the dims of every head)"
     import torch_pruning as tp
     m, e1 = learn.model, 0 if trained else max(1, epochs//2)
     hs = attention_heads(m)   # its ViT recipe: `num_heads` per qkv layer, whole heads pruned, the model patched after
     kw = dict(pruning_ratio=frac, ignored_layers=[[l for l in m.modules() if isinstance(l, nn.Linear)][-1]],
-              num_heads={q: h.n for q,h in hs.items()}, prune_num_heads=bool(hs), prune_head_dims=False, head_pruning_ratio=frac)
+              num_heads={q: h.n for q,h in hs.items()}, prune_num_heads=bool(hs) and not head_dims, prune_head_dims=head_dims, head_pruning_ratio=frac)
     imp = tp.importance.GroupTaylorImportance() if taylor else tp.importance.MagnitudeImportance(p=1)
     if reg is None: pruner, cbs = tp.pruner.MetaPruner(m, example_input(learn.dls), importance=imp, **kw), []
     else:   # group-norm regularisation (Fang et al. 2023), added to the gradients after every backward pass
@@ -223,9 +223,10 @@ def _tp_fit(learn, epochs, lr, frac, reg=None, taylor=False, trained=False):
         for _, (xb, yb) in zip(range(4), learn.dls.train): learn.loss_func(m(xb), yb).backward()
     pruner.step()
     m.zero_grad()
-    for h in hs.values():   # what Torch-Pruning leaves to its user
-        h.attn.num_heads = h.qkv.out_features // (3*h.dim)
-        if hasattr(h.attn, 'attn_dim'): h.attn.attn_dim = h.attn.num_heads * h.dim
+    for h in hs.values():   # what Torch-Pruning leaves to its user (the scale stays)
+        if head_dims: h.attn.head_dim, h.attn.fused_attn = h.qkv.out_features // (3*h.n), False   # SDPA would take its scale from the new head_dim
+        else: h.attn.num_heads = h.qkv.out_features // (3*h.dim)
+        if hasattr(h.attn, 'attn_dim'): h.attn.attn_dim = h.qkv.out_features // 3
     learn.opt = None   # a new optimizer over the new parameters
     learn.fit_one_cycle(epochs - e1, lr)
 
@@ -240,6 +241,7 @@ def _acc_rows(level, teacher, with_fa, trained=False) -> dict:
         rows['fasterai PruneCallback'] = fit(lambda l: _fa_prune(s, example_input(l.dls)))
     rows['Torch-Pruning MetaPruner'] = lambda l, e, lr: _tp_fit(l, e, lr, s, trained=trained)
     rows['Torch-Pruning MetaPruner taylor'] = lambda l, e, lr: _tp_fit(l, e, lr, s, taylor=True, trained=trained)
+    rows['Torch-Pruning MetaPruner taylor head dims'] = lambda l, e, lr: _tp_fit(l, e, lr, s, taylor=True, trained=trained, head_dims=True)
     rows['Torch-Pruning GroupNormPruner'] = lambda l, e, lr: _tp_fit(l, e, lr, s, reg=1e-4, trained=trained)
     rows['fasterprune sparsity'] = fit(lambda l: SparsifyCallback(s, 'filter', 'local', remove=True))
     rows['fasterprune target_macs'] = fit(macs())
@@ -250,7 +252,7 @@ def _acc_rows(level, teacher, with_fa, trained=False) -> dict:
 
 ACC_ROWS = ('narrow dense', 'fasterai SparsifyCallback', 'fasterai PruneCallback', 'Torch-Pruning MetaPruner',
             'fasterprune target_macs', 'fasterprune target_macs local')   # run by default (besides dense)
-ACC_EXTRA = ('Torch-Pruning GroupNormPruner', 'Torch-Pruning MetaPruner taylor', 'fasterprune sparsity', 'fasterprune target_macs taylor',
+ACC_EXTRA = ('Torch-Pruning GroupNormPruner', 'Torch-Pruning MetaPruner taylor', 'Torch-Pruning MetaPruner taylor head dims', 'fasterprune sparsity', 'fasterprune target_macs taylor',
              'fasterprune target_macs + KD')   # on request: `rows=`
 
 def _print(line, pb=None):
@@ -362,7 +364,7 @@ def main(what:str='fit,removal,zoo', # which benchmarks, comma-separated: fit, r
          width:int=8,      # accuracy: ResNet-20's first-stage channels (a ViT is 12x as wide, a ConvNeXt's first stage 2x)
          arch:str='resnet20', # accuracy: the model, one of resnet20, vit, convnext
          trained:bool=False, # accuracy: every pruning row starts from its seed's trained dense model
-         rows:str=', '.join(ACC_ROWS), # accuracy: recipes besides dense, comma-separated; besides the default ones (`ACC_ROWS`): Torch-Pruning GroupNormPruner, Torch-Pruning MetaPruner taylor, fasterprune sparsity, fasterprune target_macs taylor and fasterprune target_macs + KD (`ACC_EXTRA`)
+         rows:str=', '.join(ACC_ROWS), # accuracy: recipes besides dense, comma-separated; besides the default ones (`ACC_ROWS`): Torch-Pruning GroupNormPruner, Torch-Pruning MetaPruner taylor (and its head dims), fasterprune sparsity, fasterprune target_macs taylor and fasterprune target_macs + KD (`ACC_EXTRA`)
          out:str='bench_accuracy' # accuracy: folder for accuracy.json, accuracy.md, accuracy.png
         ):
     "Print fit-time and pruning-state ratios against plain fastai and fasterai; removal against Torch-Pruning; zoo coverage; accuracy at equal MACs"

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_callback.ipynb #503c8e43
 from __future__ import annotations
-import torch
+import torch, torch.nn as nn
 from fastcore.basics import store_attr
 from fastai.callback.core import Callback
 from fastai.learner import ValueMetric
@@ -37,6 +37,12 @@ def not_a_fit(learn) -> bool:
     "Whether `before_fit` is of `lr_find` (a sweep of weights fastai throws away) or of `validate`/`get_preds`/`predict` (which hold `learn.lock`): pruning callbacks leave those alone"
     lock = getattr(learn, 'lock', None)
     return any(isinstance(c, LRFinder) for c in learn.cbs) or bool(lock is not None and lock.locked())
+
+def _rewrapped(ddp):
+    "A new `DistributedDataParallel` around the module of `ddp`, with its settings: the old one's reducer holds the parameters a removal replaced"
+    return nn.parallel.DistributedDataParallel(ddp.module, device_ids=ddp.device_ids, output_device=ddp.output_device, broadcast_buffers=ddp.broadcast_buffers,
+        process_group=ddp.process_group, bucket_cap_mb=ddp.bucket_bytes_cap/2**20, find_unused_parameters=ddp.find_unused_parameters,
+        gradient_as_bucket_view=ddp.gradient_as_bucket_view, static_graph=ddp.static_graph)
 
 def check_alone(cb:Callback):
     "From `cb.before_fit`: an error unless `cb` is the only pruning callback of this fit (two would fight over one model's channels)"
@@ -127,6 +133,7 @@ class SparsifyCallback(Callback):
         self.removed = (self._sparsity(), self._macs() if self.spec.target_macs is not None else None)   # the fit table's columns from here
         sp, self.sparsifier = self.sparsifier, None
         remove_masked(sp, self.learn.opt)   # along the graph the sparsifier traced
+        if isinstance(self.learn.model, nn.parallel.DistributedDataParallel): self.learn.model = _rewrapped(self.learn.model)   # (`distrib_ctx`)
         for cb in self.learn.cbs:   # SaveModelCallback, EarlyStopping...: a checkpoint of the larger model cannot be loaded into the small one
             if isinstance(cb, TrackerCallback): cb.best = float('inf') if cb.comp == np.less else -float('inf')
 

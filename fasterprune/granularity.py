@@ -45,9 +45,10 @@ def out_axis(m:nn.Module) -> int:
     return roles.index('out')
 
 def norm_axis(m:nn.Module) -> int|None:
-    "The channel axis a norm layer normalises over: -1 for a `LayerNorm` over one trailing size, 1 for a `LayerNorm2d` (timm's, torchvision's); else None"
+    "The channel axis of a norm layer whose statistics mix channels: -1 for a `LayerNorm` over one trailing size, 1 for a `LayerNorm2d` (timm's, torchvision's) or a `GroupNorm`; else None"
+    if isinstance(m, nn.GroupNorm): return 1
     if not (isinstance(m, nn.LayerNorm) and len(m.normalized_shape) == 1): return None
-    return 1 if type(m).__name__.endswith('2d') else -1
+    return 1 if any(c.__name__.endswith('2d') for c in type(m).__mro__) else -1   # (timm's LayerNorm2dNoBias too)
 
 def check_types(types, name:str='include') -> tuple:
     "`types` (a layer class or a list of them) as a tuple of prunable layer classes; an error naming `name` otherwise"

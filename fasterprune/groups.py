@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_groups.ipynb #8782a0d1
 from __future__ import annotations
-import copy, sys, time
+import copy, math, sys, time
 from collections import Counter
 from contextlib import contextmanager
 import torch, torch.nn as nn
@@ -159,10 +159,22 @@ class _SortedLayernormPruner(tpf.LayernormPruner):
         return layer
     prune_in_channels = prune_out_channels
 
+class _GroupNormPruner(tpf.GroupNormPruner):
+    "Torch-Pruning's GroupNorm pruner keeps `num_groups` (`_blocks` makes each group lose the same positions), but one group per channel stays so, and a GroupNorm without bias works"
+    def prune_out_channels(self, layer:nn.GroupNorm, idxs) -> nn.Module:
+        keep = sorted(set(range(layer.num_channels)) - {int(i) for i in idxs})
+        if layer.num_groups == layer.num_channels: layer.num_groups = len(keep)
+        layer.num_channels = len(keep)
+        if layer.weight is not None: layer.weight = self._prune_parameter_and_grad(layer.weight, keep, 0)
+        if layer.bias is not None: layer.bias = self._prune_parameter_and_grad(layer.bias, keep, 0)
+        return layer
+    prune_in_channels = prune_out_channels
+
 def _graph() -> tp.DependencyGraph:
-    "A Torch-Pruning dependency graph whose LayerNorm pruner keeps the channels in order"
+    "A Torch-Pruning dependency graph whose LayerNorm pruner keeps the channels in order, and whose GroupNorm pruner keeps one group per channel"
     dg = tp.DependencyGraph()
     dg.REGISTERED_PRUNERS[tp.ops.OPTYPE.LN] = _SortedLayernormPruner()
+    dg.REGISTERED_PRUNERS[tp.ops.OPTYPE.GN] = _GroupNormPruner()
     ps = [p for p in dg.REGISTERED_PRUNERS.values() if p is not None]
     dg._in_channel_pruning_fn, dg._out_channel_pruning_fn = {p.prune_in_channels for p in ps}, {p.prune_out_channels for p in ps}
     return dg
@@ -179,6 +191,7 @@ def trace_graph(model:nn.Module, x) -> tp.DependencyGraph:
     try:
         px = plain(x)   # fastai's tensor subclasses change what Torch-Pruning sees (groups without their BatchNorm)
         with torch.enable_grad(): dg = _graph().build_dependency(model, example_inputs=px, verbose=False)
+        _map_concats(dg)
         with torch.no_grad(): run_model(model, px)   # a model that keeps its activations (DynamicUnet's hooks) keeps ones without a graph: it can be deep-copied
         return dg
     except Exception as e:
@@ -187,6 +200,19 @@ def trace_graph(model:nn.Module, x) -> tp.DependencyGraph:
     finally:
         for p in frozen: p.requires_grad_(False)
         model.train(was)
+
+def _map_concats(dg):
+    "Map channels through the concats and splits Torch-Pruning leaves unmapped because a parameter of 3 dims is upstream (for a ViT's class token),"
+    " unless that parameter is a token's, (1, tokens, width): a layer scale of shape (channels, 1, 1) (torchvision's ConvNeXt) no longer hides fastai's concat pooling"
+    for node in dg.module2node.values():
+        if node.type not in (tp.ops.OPTYPE.CONCAT, tp.ops.OPTYPE.SPLIT) or node.enable_index_mapping: continue
+        seen, todo, token = set(), [node], False
+        while todo and not token:
+            n = todo.pop()
+            seen.add(n)
+            token = n.type == tp.ops.OPTYPE.PARAMETER and n.module.dim() == 3 and n.module.shape[0] == 1
+            todo += [i for i in n.inputs if i not in seen]
+        node.enable_index_mapping = not token
 
 def _op_name(node, model) -> str:
     "`node` as the user knows it: its layer's name, or its op and the nearest named layer before it"
@@ -299,10 +325,10 @@ class ChannelGroup:
         return alive[:-1]
 
 def _blocks(modules):
-    "Conv groups of a grouped (not depthwise) conv among `modules`: each block must lose the same positions"
-    gs = [m.groups for m in modules if isinstance(m, nn.modules.conv._ConvNd)
-          and 1 < m.groups and not (m.groups == m.in_channels == m.out_channels)]
-    return max(gs, default=1)
+    "Blocks of a group's channels that must lose the same positions: the groups of a grouped (not depthwise) conv, of a GroupNorm (neither one nor one per channel)"
+    gs = [m.groups for m in modules if isinstance(m, nn.modules.conv._ConvNd) and 1 < m.groups and not (m.groups == m.in_channels == m.out_channels)]
+    gs += [m.num_groups for m in modules if isinstance(m, nn.GroupNorm) and 1 < m.num_groups < m.num_channels]
+    return math.lcm(*gs) if gs else 1
 
 # %% ../nbs/04_groups.ipynb #1716a10f
 class Heads:

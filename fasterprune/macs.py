@@ -6,6 +6,7 @@
 from __future__ import annotations
 import torch, torch.nn as nn
 from torch_pruning.pruner import function as tpf
+from torchvision.models.swin_transformer import ShiftedWindowAttention
 from .granularity import prunable_types
 from .data import run_model
 from .groups import IN_CHANNEL_FNS, attention_heads
@@ -17,21 +18,38 @@ def _is_grouped(m): return isinstance(m, nn.modules.conv._ConvNd) and m.groups >
 __all__ = ['layer_macs', 'MacsModel']
 
 # %% ../nbs/04b_macs.ipynb #28936efd
+def _attended(t, m) -> tuple:
+    "(sequences per sample, tokens per sequence) that attention layer `m` attends over, given its input `t`"
+    if t.dim() == 4:   # samples x H x W x channels: attended in windows (torchvision's swin), padded to whole ones
+        (H, W), (a, b) = t.shape[1:3], m.window_size
+        return t.shape[0] * (-(-H//a) * -(-W//b)), a*b
+    return t.shape[0], t.shape[-2]   # (windows of) samples x tokens x channels
+
 @torch.no_grad()
 def layer_macs(model:nn.Module, x) -> dict:
     "MACs of every conv and linear layer and every attention layer's products of `model` for one sample of `x`, by module (a layer called twice counts twice)"
     res, was = {}, model.training
     bs = (x[0] if isinstance(x, (list, tuple)) else x).shape[0]   # a layer may see more rows: windows of a sample (swin)
+    def add(m, v): res[m] = res.get(m, 0) + v
     def hook(m, i, o):
         t = i[0] if isinstance(m, nn.modules.conv._ConvTransposeNd) else o   # a transposed conv runs its weight once per input position
-        pos = t[0, 0].numel() if isinstance(m, nn.modules.conv._ConvNd) else t.numel() // t.shape[-1] // bs
-        res[m] = res.get(m, 0) + pos * m.weight.numel()
-    def attn_hook(m, args, kw, o):
-        t = args[0] if args else next(iter(kw.values()))   # (windows of) samples x tokens x channels
-        res[m] = res.get(m, 0) + t.shape[0] // bs * 2 * t.shape[-2]**2 * m.num_heads*heads[m].dim
+        add(m, (t[0, 0].numel() if isinstance(m, nn.modules.conv._ConvNd) else t.numel() // t.shape[-1] // bs) * m.weight.numel())
+    def attn_hook(m, args, kw, o):   # q by k and attention by v: sequences x tokens² x head dims
+        s, n = _attended(args[0] if args else next(iter(kw.values())), m)
+        add(m, s // bs * 2 * n*n * m.num_heads*heads[m].dim)
+    def swa_hook(m, args, kw, o):   # torchvision's window attention (v1) passes its layers' weights to a function: their MACs (its products are `attn_hook`'s)
+        s, n = _attended(args[0] if args else next(iter(kw.values())), m)
+        add(m, s // bs * n * (m.qkv.weight.numel() + m.proj.weight.numel()))
+    def mha_hook(m, args, kw, o):   # so does nn.MultiheadAttention
+        q, k = [*args, *(kw[a] for a in ('query', 'key') if a in kw)][:2]
+        t = 1 if q.dim() == 2 or m.batch_first else 0   # the tokens' axis
+        L, S, E = q.shape[t], k.shape[t], m.embed_dim
+        add(m, q.numel() // (L*E) // bs * (2*L*E*E + S*E*(m.kdim + m.vdim) + 2*L*S*E))
     heads = {h.attn: h for h in attention_heads(model).values()}
     hs = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, prunable_types())]
     hs += [m.register_forward_hook(attn_hook, with_kwargs=True) for m in heads]
+    hs += [m.register_forward_hook(swa_hook, with_kwargs=True) for m in model.modules() if type(m) is ShiftedWindowAttention]
+    hs += [m.register_forward_hook(mha_hook, with_kwargs=True) for m in model.modules() if type(m) is nn.MultiheadAttention]
     try: run_model(model.eval(), x)
     finally:
         for h in hs: h.remove()

@@ -125,7 +125,8 @@ def _cut_groups(model, dg, dead:list, x, check=True, tol=1e-4, opt=None, before=
         return sum(len(idx) for _, idx in dead)
     finally: model.train(was)
 
-_SIZES = {'VisionTransformer': ('hidden_dim', lambda m: m.conv_proj.out_channels)}   # torchvision's ViT reshapes its patches to `hidden_dim`
+_SIZES = {'VisionTransformer': ('hidden_dim', lambda m: m.conv_proj.out_channels),   # torchvision's ViT reshapes its patches to `hidden_dim`
+          'Scale': ('shape', lambda m: (len(m.scale), *m.shape[1:]))}                   # timm's MetaFormer scales by `scale.view(shape)`
 
 def _sync_sizes(model):
     "Set the sizes a model keeps as attributes (and reads in its forward) to those of its layers, once channels are cut"
@@ -162,23 +163,31 @@ def _verify(model, backup, x, before, tol, dead, tied=(), orig=()):
     raise e from err
 
 # %% ../nbs/06_removal.ipynb #16e877d7
-def _not_exact(m, x, exclude):
-    "The error of removing the zeroed channels of a copy of `m`, leaving the groups of `exclude` (names) alone; None when exact"
-    try: remove_pruned(copy.deepcopy(m), x, exclude)
+def _try_cut(sp, keeps:dict) -> ValueError|None:
+    "Mask the groups of `keeps` ({key: one bool per unit}) in a copy of `sp`'s model and remove those channels: the error when that is not exact, else None"
+    m, dg, units = copy_traced(sp.model, sp.graph, sp.units)
+    for k, keep in keeps.items():
+        units.set_mask(k, keep)
+        with torch.no_grad():
+            for p, mk in units.pairs(k): p.mul_(mk)
+    dead = _masked(units, list(keeps))
+    before = _settle(m, sp.x)   # masked: norms over channels keep the statistics of the kept ones, as the removed model will
+    units.detach()
+    try: _cut_groups(m, dg, dead, sp.x, before=before)
     except ValueError as e:
         if hasattr(e, 'what'): return e
         raise
 
-def _at_fault(m, x, exclude, roots) -> tuple:
-    "The groups (by root name) of `roots` whose removal alone is not exact, halving the list while one half fails; and that half's error"
-    e = None
-    while len(roots) > 1:
-        a, b = roots[:len(roots)//2], roots[len(roots)//2:]
-        ea = _not_exact(m, x, [*exclude, *b])
-        eb = None if ea else _not_exact(m, x, [*exclude, *a])
+def _at_fault(sp, keeps:dict, e:ValueError) -> tuple:
+    "The keys of `keeps` whose removal alone is not exact, halving them while one half fails (each half masked alone, the rest whole); and that half's error"
+    keys = list(keeps)
+    while len(keys) > 1:
+        a, b = keys[:len(keys)//2], keys[len(keys)//2:]
+        ea = _try_cut(sp, {k: keeps[k] for k in a})
+        eb = None if ea else _try_cut(sp, {k: keeps[k] for k in b})
         if not (ea or eb): break   # only together: name them all
-        roots, e = (a, ea) if ea else (b, eb)
-    return roots, e
+        keys, e = (a, ea) if ea else (b, eb)
+    return keys, e
 
 def _masked(units, keys) -> list:
     "[(group, indices)]: the masked channels of the groups `keys` of `units` (one read, at removal)"
@@ -214,26 +223,18 @@ def _settle(model, x):
 def _check_copy(sp, frac):
     _grouped(sp, 'check_removable')
     _settle(sp.model, sp.x)
-    m, dg, units = copy_traced(sp.model, sp.graph, sp.units)
-    gen = torch.Generator().manual_seed(0)
+    gen, keeps = torch.Generator().manual_seed(0), {}
     for k in sp.keys:
-        n = units.unit_mask(k).numel()
-        keep = torch.ones(n, dtype=torch.bool)
-        keep[torch.randperm(n, generator=gen)[:n_to_prune(n, frac, sp.spec.min_keep)]] = False
-        units.set_mask(k, keep)
-        with torch.no_grad():
-            for p, mk in units.pairs(k): p.mul_(mk)
-    dead, ex = _masked(units, sp.keys), list(find_modules(sp.model, sp.spec.exclude))
-    before = _settle(m, sp.x)   # masked: norms over channels keep the statistics of the kept ones, as the removed model will
-    units.detach()
-    try: return _cut_groups(m, dg, dead, sp.x, before=before)
-    except ValueError as err:
-        if not hasattr(err, 'what'): raise
-        e = err   # the copy is back as it was, masked: the halving starts from it
-    roots, e1 = _at_fault(m, sp.x, ex, e.cut)
+        n = sp.unit_mask(k).numel()
+        keeps[k] = torch.ones(n, dtype=torch.bool)
+        keeps[k][torch.randperm(n, generator=gen)[:n_to_prune(n, frac, sp.spec.min_keep)]] = False
+    e = _try_cut(sp, keeps)
+    if e is None: return
+    keys, e = _at_fault(sp, keeps, e)
+    ex = list(find_modules(sp.model, sp.spec.exclude))
     raise ValueError(f"remove=True is not allowed for this model: in a copy of it with channels masked at random, removing those of the "
-                     f"group{'s' if len(roots) > 1 else ''} of {roots[:8]}{'...' if len(roots) > 8 else ''} is not exact: {(e1 or e).what}. "
-                     f"Leave {'them' if len(roots) > 1 else 'it'} alone with exclude={[*ex, *roots[:8]]!r}, or keep the model masked (remove=False)") from None
+                     f"group{'s' if len(keys) > 1 else ''} of {keys[:8]}{'...' if len(keys) > 8 else ''} is not exact: {e.what}. "
+                     f"Leave {'them' if len(keys) > 1 else 'it'} alone with exclude={[*ex, *keys[:8]]!r}, or keep the model masked (remove=False)") from None
 
 # %% ../nbs/06_removal.ipynb #ef24d82d
 def remove_masked(sp:Sparsifier,        # a sparsifier of coupled groups (granularity='filter' with an input x)

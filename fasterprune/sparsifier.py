@@ -160,13 +160,25 @@ class Sparsifier:
         if t is not None: self._check_floor(cost)
         return cost
 
-    def _check_floor(self, cost):
-        "An error if `target_macs` is below what is left with every group at the fewest channels it may keep"
-        (t, mk, ctx), floor = (self.goal, self.spec.min_keep, self.spec.context), {}
+    def _floor_at(self, cost, phi) -> float:
+        "The fraction of the MACs left with every group at its fewest channels (`min_keep`, or (global) `phi` of them), the costliest ones kept"
+        floor, (mk, ctx), w = {}, (self.spec.min_keep, self.spec.context), cost.cover.sum(0)   # a unit's share of the axes it is on
         for k in cost.keys:
             n = cost.sizes[k]   # (before the masks are attached)
-            floor[k] = torch.arange(n) < (n if k not in self.targets else mk if ctx == 'local' else max(mk, math.ceil(t*n)))
-        left, t = float(cost.kept(floor)) * self.rel, self.spec.target_macs
+            rank = w[cost.offsets[k]:cost.offsets[k]+n].argsort(descending=True).argsort()
+            floor[k] = rank < (n if k not in self.targets else mk if ctx == 'local' else max(mk, math.ceil(phi*n)))
+        return float(cost.kept(floor)) * self.rel
+
+    def _check_floor(self, cost):
+        "An error if `target_macs` is below what is left with every group at the fewest channels it may keep; else the fraction each group keeps at least (global)"
+        self.least = self.goal   # global: no group below the MACs fraction of its channels, where the target can be met so
+        if self.spec.context == 'global' and self._floor_at(cost, self.least) > self.spec.target_macs + 1e-6:
+            lo, hi = 0., self.least   # a model whose MACs follow one group's width (depthwise convs, the stem): the largest floor that meets it
+            for _ in range(20):
+                mid = (lo + hi) / 2
+                lo, hi = (mid, hi) if self._floor_at(cost, mid) <= self.spec.target_macs + 1e-6 else (lo, mid)
+            self.least = lo
+        left, t, mk = self._floor_at(cost, self.least), self.spec.target_macs, self.spec.min_keep
         if left > t + 1e-6: raise ValueError(f"target_macs={t:g} is not allowed for this model: with every group at the fewest channels it may keep "
                                              f"(min_keep={mk}) it keeps {left:.4g} of its MACs, the rest being in layers left alone "
                                              f"(the output layer, exclude=): use target_macs >= {math.ceil(left*1000)/1000:g}")
@@ -213,7 +225,7 @@ class Sparsifier:
         if ctx == 'global': keys = dict(zip(ks, ss))
         else: keys = {k: (s.argsort().argsort() + 1).float() / s.numel() for k,s in zip(ks, ss)}   # rank in the group, as a fraction
         for k,s in zip(ks, ss):
-            n = mk if ctx == 'local' else max(mk, math.ceil(t*s.numel()))   # global: no group below the MACs fraction
+            n = mk if ctx == 'local' else max(mk, math.ceil(self.least*s.numel()))   # global: no group below `least` of its channels
             keys[k][torch.topk(s, min(n, s.numel())).indices] = math.inf
         return self.cost.to(ss[0].device).select(masks, keys, 1 - frac*(1 - t))
 

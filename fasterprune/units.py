@@ -16,7 +16,7 @@ from .macs import MacsModel
 
 # %% auto #0
 __all__ = ['UNIT_KINDS', 'Units', 'register_units', 'units_for', 'prunable_layers', 'LayerUnits', 'masked_layer_norm',
-           'GroupUnits']
+           'masked_group_norm', 'GroupUnits']
 
 # %% ../nbs/04d_units.ipynb #af88a690
 class Units:
@@ -145,22 +145,37 @@ register_units(LayerUnits)
 
 
 # %% ../nbs/04d_units.ipynb #032a7b01
+def _kept_normed(x, k, dims, eps):
+    "`x` less its mean over `dims`, over its deviation: both of the positions that `k` (1/0, broadcast along `x`) keeps"
+    n = (k.sum(dims, keepdim=True) * math.prod(x.shape[d] for d in dims if k.shape[d] == 1)).clamp_min(1)   # a tensor: no host read
+    xc = x - (x*k).sum(dims, keepdim=True) / n
+    return xc * torch.rsqrt((xc*xc*k).sum(dims, keepdim=True) / n + eps)
+
+def _affine(y, k, weight, bias, dt):
+    "`y` scaled and shifted per channel, the channels `k` drops at 0, in the dtype the norm returns for an input of dtype `dt`"
+    if weight is not None: y = y * weight.view(k.shape).float()
+    if bias is not None: y = y + bias.view(k.shape).float()
+    return (y * k).to(torch.float32 if y.device.type == 'cuda' and torch.is_autocast_enabled() else dt)   # (no argument: CUDA's, and torch 2.3 takes none)
+
 def masked_layer_norm(x:torch.Tensor, keep:torch.Tensor, # the input, and 1/0 per channel: the channels kept
                       weight=None, bias=None, eps:float=1e-5, axis:int=-1) -> torch.Tensor:
     "Layer norm of `x` over the channels of `axis` with the mean and variance of the `keep` channels only (the others give 0)"
-    dt = x.dtype
-    x = x.float()   # in float32, as layer_norm computes (and returns, under CUDA's autocast)
+    dt, x = x.dtype, x.float()   # in float32, as layer_norm computes (and returns, under CUDA's autocast)
     k = keep.view([-1 if d == axis % x.dim() else 1 for d in range(x.dim())]).float()
-    n = k.sum()   # a tensor: no host read
-    xc = x - (x*k).sum(axis, keepdim=True) / n
-    y = xc * torch.rsqrt((xc*xc*k).sum(axis, keepdim=True) / n + eps)
-    if weight is not None: y = y * weight.view(k.shape).float()
-    if bias is not None: y = y + bias.view(k.shape).float()
-    return (y * k).to(torch.float32 if x.device.type == 'cuda' and torch.is_autocast_enabled() else dt)   # (no argument: CUDA's, and torch 2.3 takes none)
+    return _affine(_kept_normed(x, k, (axis,), eps), k, weight, bias, dt)
+
+def masked_group_norm(x:torch.Tensor, keep:torch.Tensor, # the input (batch, channels, ...), and 1/0 per channel: the channels kept
+                      groups:int, weight=None, bias=None, eps:float=1e-5) -> torch.Tensor:
+    "Group norm of `x` in `groups` groups of consecutive channels, each with the mean and variance of its `keep` channels only (the others give 0)"
+    dt, x = x.dtype, x.float()
+    k = keep.view(1, -1, *[1]*(x.dim()-2)).float()
+    y = _kept_normed(x.reshape(len(x), groups, x.shape[1]//groups, -1), keep.view(1, groups, -1, 1).float(), (2, 3), eps)
+    return _affine(y.reshape(x.shape), k, weight, bias, dt)
 
 class _KeptStats:
     "Mixin of a norm layer whose statistics are those of its channels `kept` (set while channels are masked)"
     def forward(self, x):
+        if isinstance(self, nn.GroupNorm): return masked_group_norm(x, self.kept, self.num_groups, self.weight, self.bias, self.eps)
         return masked_layer_norm(x, self.kept, self.weight, self.bias, self.eps, self.kept_axis)
 
 _KEPT = {}
@@ -176,7 +191,6 @@ def _plain_stats(m:nn.Module):
     "Undo `_with_kept_stats`: the norm's own class and forward again"
     if isinstance(m, _KeptStats): m.__class__ = type(m).__mro__[2]
     for a in ('kept', 'kept_axis'): m.__dict__.pop(a, None)
-
 
 # %% ../nbs/04d_units.ipynb #538d87a7
 _GREDUCE = ('mean', 'sum', 'max')

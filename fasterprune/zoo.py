@@ -142,7 +142,7 @@ def torchvision_table(names=None, **kwargs) -> pd.DataFrame:
 _TIMM_PX = {'resnet26d': 64, 'efficientnet_b0': 64, 'mobilenetv3_small_100': 64, 'regnetx_002': 64, 'convnext_atto': 64,
             'convnext_tiny': 64, 'convnextv2_atto': 64, 'vit_tiny_patch16_224': 224, 'deit_tiny_patch16_224': 224,
             'levit_128s': 224, 'edgenext_xx_small': 64, 'mobilevit_xxs': 64, 'efficientformer_l1': 224, 'fastvit_t8': 64,
-            'swin_tiny_patch4_window7_224': 224, 'maxvit_t': 224}
+            'swin_tiny_patch4_window7_224': 224, 'maxvit_t': 224, 'resnet50_gn': 64, 'poolformer_s12': 64}
 TIMM = {n: _timm(n) for n in _TIMM_PX}
 TIMM['maxvit_t'] = _tvb('maxvit_t')   # torchvision's
 
