@@ -18,7 +18,7 @@ from fastai.data.core import DataLoaders
 from fastai.losses import CrossEntropyLossFlat
 from fastai.metrics import accuracy
 from fastai.callback.schedule import fit_one_cycle
-from fastai.torch_core import set_seed
+from fastai.torch_core import set_seed, trainable_params
 from .data import ImageTensors, PrepBatch, fashion_mnist, example_input
 from .granularity import prunable_types
 from .units import GroupUnits
@@ -33,8 +33,8 @@ from .criteria import large_final
 from .schedule import agp
 
 # %% auto #0
-__all__ = ['ARCHS', 'ACC_ROWS', 'ACC_EXTRA', 'synthetic_dls', 'fasterai_available', 'bench_fit', 'bench_removal', 'bench_zoo',
-           'resnet20', 'small_vit', 'small_convnext', 'effective_macs', 'bench_accuracy', 'accuracy_table',
+__all__ = ['ARCHS', 'REGIMES', 'ACC_ROWS', 'ACC_EXTRA', 'synthetic_dls', 'fasterai_available', 'bench_fit', 'bench_removal',
+           'bench_zoo', 'resnet20', 'small_vit', 'small_convnext', 'effective_macs', 'bench_accuracy', 'accuracy_table',
            'plot_accuracy', 'save_accuracy', 'main']
 
 # %% ../nbs/08_benchmark.ipynb #358dff90
@@ -190,6 +190,20 @@ def small_convnext(width:int=8, c_in:int=1, n_out:int=10):
     return ConvNeXt(in_chans=c_in, num_classes=n_out, depths=(2, 2, 2, 2), dims=tuple(width*2**i for i in range(1, 5)), patch_size=1)
 
 ARCHS = {'resnet20': resnet20, 'vit': small_vit, 'convnext': small_convnext}   # width -> model, for `bench_accuracy`
+REGIMES = ('scratch', 'trained', 'transfer')   # where `bench_accuracy`'s rows start
+
+def _head(m) -> nn.Linear: return [l for l in m.modules() if isinstance(l, nn.Linear)][-1]
+
+def _head_split(m) -> list:
+    "Parameter groups for fastai's `freeze`: the body, then the head (the last linear layer)"
+    hp = {id(p) for p in _head(m).parameters()}
+    return [[p for p in m.parameters() if id(p) not in hp], list(_head(m).parameters())]
+
+def _new_head(m, seed) -> nn.Module:
+    "A copy of `m` with its head drawn anew (from `seed`): a body trained on other classes, as a user fine-tunes a pretrained model"
+    m = copy.deepcopy(m)
+    set_seed(seed); _head(m).reset_parameters()
+    return m
 
 def effective_macs(model:nn.Module, x) -> float:
     "MACs of the conv and linear layers (and attention products) for one sample of `x`, a channel whose conv or linear filters are all zero counted as removed"
@@ -205,8 +219,11 @@ def _fa_prune(frac, x):
     from fasterai.core.schedule import agp as f_agp
     return PruneCallback(frac, f_agp, 'local', f_large_final, example_inputs=x)
 
-def _tp_fit(learn, epochs, lr, frac, reg=None, taylor=False, trained=False, head_dims=False):
-    "Torch-Pruning's recipe: train half the epochs (none if `trained`), prune once (local), fine-tune the rest; with `reg`, the first half is DepGraph's sparse training; with `taylor`, its ViT recipe (Taylor importance, whole heads, or with `head_dims` the dims of every head)"
+def _one_cycle(learn, epochs, lr, cbs): learn.fit_one_cycle(epochs, lr, cbs=cbs)
+def _fine_tune(learn, epochs, lr, cbs): learn.fine_tune(epochs - 1, lr, freeze_epochs=1, cbs=cbs)   # fastai's transfer learning: the new head alone first
+
+def _tp_fit(learn, epochs, lr, frac, reg=None, taylor=False, trained=False, head_dims=False, tune=_one_cycle):
+    "Torch-Pruning's recipe: train half the epochs (none if `trained`), prune once (local), `tune` for the rest; with `reg`, the first half is DepGraph's sparse training; with `taylor`, its ViT recipe (Taylor importance, whole heads, or with `head_dims` the dims of every head)"
     import torch_pruning as tp
     m, e1 = learn.model, 0 if trained else max(1, epochs//2)
     hs = attention_heads(m)   # its ViT recipe: `num_heads` per qkv layer, whole heads pruned, the model patched after
@@ -228,21 +245,22 @@ def _tp_fit(learn, epochs, lr, frac, reg=None, taylor=False, trained=False, head
         else: h.attn.num_heads = h.qkv.out_features // (3*h.dim)
         if hasattr(h.attn, 'attn_dim'): h.attn.attn_dim = h.qkv.out_features // 3
     learn.opt = None   # a new optimizer over the new parameters
-    learn.fit_one_cycle(epochs - e1, lr)
+    tune(learn, epochs - e1, lr, [])
 
-def _acc_rows(level, teacher, with_fa, trained=False) -> dict:
-    "name -> f(learn, epochs, lr) for one compression `level` (times fewer MACs)"
-    s, t = 1 - level**-0.5, 1/level
-    fit = lambda *mks: (lambda l, e, lr: l.fit_one_cycle(e, lr, cbs=[mk(l) for mk in mks]))   # callbacks made per fit
+def _acc_rows(level, teacher, with_fa, regime='scratch') -> dict:
+    "name -> f(learn, epochs, lr) for one compression `level` (times fewer MACs) in `regime`"
+    s, t, trained, tune = 1 - level**-0.5, 1/level, regime != 'scratch', _fine_tune if regime == 'transfer' else _one_cycle
+    fit = lambda *mks: (lambda l, e, lr: tune(l, e, lr, [mk(l) for mk in mks]))   # callbacks made per fit
     macs = lambda **kw: (lambda l: SparsifyCallback(granularity='filter', target_macs=t, remove=True, **kw))
     rows = {}
     if with_fa:
         rows['fasterai SparsifyCallback'] = fit(lambda l: _fasterai_cb('filter', s))
         rows['fasterai PruneCallback'] = fit(lambda l: _fa_prune(s, example_input(l.dls)))
-    rows['Torch-Pruning MetaPruner'] = lambda l, e, lr: _tp_fit(l, e, lr, s, trained=trained)
-    rows['Torch-Pruning MetaPruner taylor'] = lambda l, e, lr: _tp_fit(l, e, lr, s, taylor=True, trained=trained)
-    rows['Torch-Pruning MetaPruner taylor head dims'] = lambda l, e, lr: _tp_fit(l, e, lr, s, taylor=True, trained=trained, head_dims=True)
-    rows['Torch-Pruning GroupNormPruner'] = lambda l, e, lr: _tp_fit(l, e, lr, s, reg=1e-4, trained=trained)
+    tp = lambda **kw: (lambda l, e, lr: _tp_fit(l, e, lr, s, trained=trained, tune=tune, **kw))
+    rows['Torch-Pruning MetaPruner'] = tp()
+    rows['Torch-Pruning MetaPruner taylor'] = tp(taylor=True)
+    rows['Torch-Pruning MetaPruner taylor head dims'] = tp(taylor=True, head_dims=True)
+    rows['Torch-Pruning GroupNormPruner'] = tp(reg=1e-4)
     rows['fasterprune sparsity'] = fit(lambda l: SparsifyCallback(s, 'filter', 'local', remove=True))
     rows['fasterprune target_macs'] = fit(macs())
     rows['fasterprune target_macs local'] = fit(macs(context='local'))
@@ -267,12 +285,14 @@ def _measure(learn, x, xb, valid) -> dict:
     return dict(accuracy=float(learn.validate(dl=valid)[1]), macs=effective_macs(m, x.to(dev)),
                 params=int(sum((p != 0).sum() for p in m.parameters())), latency_ms=lat*1e3)
 
+_FAILED = dict(accuracy=float('nan'), macs=float('nan'), params=0, latency_ms=float('nan'))
+
 def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
                    seeds=(0, 1, 2),   # one fit of every row per seed (data subset, order and weights)
                    n_train:int=6000, n_valid:int=2000, epochs:int=4, bs:int=128, lr:float=3e-3,
                    width:int=8,       # channels of ResNet-20's first stage (16 in the paper); a ViT is 12x as wide, a ConvNeXt's first stage 2x
                    arch:str='resnet20', # the model: one of `ARCHS` ('resnet20', 'vit', 'convnext')
-                   trained:bool=False, # every pruning row starts from the dense model of its seed (trained), instead of from scratch
+                   regime:str='scratch', # every row's start: 'scratch'; 'trained' (the dense model of its seed, then `epochs` more); 'transfer' (a body trained on classes 0-4, a new head, `fine_tune` on 5-9)
                    rows=ACC_ROWS,     # recipes besides dense: names from `ACC_ROWS` and `ACC_EXTRA`
                    device='cpu', fasterai:bool=None,
                    verbose:bool=True,  # print every fit's row as it ends
@@ -281,46 +301,58 @@ def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
     "One row per fit: recipe, level, seed, accuracy, MACs, nonzero params and CPU latency of the model fit returns"
     with_fa = fasterai_available() if fasterai is None else fasterai
     bad = [r for r in rows if r not in ACC_ROWS + ACC_EXTRA]
-    check_choice('arch', arch, ARCHS)
+    check_choice('arch', arch, ARCHS); check_choice('regime', regime, REGIMES)
+    transfer, nc = regime == 'transfer', 5 if regime == 'transfer' else 10
     if bad: raise ValueError(f"rows={bad!r} is not allowed: use names from {list(ACC_ROWS + ACC_EXTRA)}")
-    runs, n_fits = [], len(seeds) * (1 + len(levels)*sum(n in rows for n in ['narrow dense', *_acc_rows(1, None, with_fa)]))
+    runs, n_fits = [], len(seeds) * (1 + (regime != 'scratch') + len(levels)*sum(n in rows for n in ['narrow dense', *_acc_rows(1, None, with_fa)]))
     pb = progress_bar(range(n_fits), leave=False) if progress and n_fits else None
     if pb: pb.update(0)
-    def run(name, level, seed, fit, w=width, start=None):
+    def run(name, level, seed, fit, w=width, start=None, dls=None):
+        dls = dls or tdls
         set_seed(seed)
         dls.train.rng = random.Random(seed)   # every row sees the same batches in the same order
-        model = ARCHS[arch](width=w)
+        model = ARCHS[arch](width=w, n_out=nc)
         if start is not None: model.load_state_dict(start.state_dict())
-        learn = Learner(DataLoaders(dls.train, one), model, loss_func=CrossEntropyLossFlat(), metrics=accuracy)
+        one = dls.valid.new(ImageTensors(*dls.valid.dataset[:bs]))   # one batch to validate on during fits: accuracy is measured once, after
+        learn = Learner(DataLoaders(dls.train, one), model, loss_func=CrossEntropyLossFlat(), metrics=accuracy,
+                        splitter=_head_split if transfer else trainable_params)
         t0 = time.perf_counter()
         with learn.no_bar(), learn.no_logging(), contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
             warnings.simplefilter('ignore')
-            fit(learn, epochs, lr)
+            try: fit(learn, epochs, lr)
+            except Exception as e:   # a tool that fails in this workflow (fasterai's PruneCallback in `fine_tune`): said in its row, the others run on
+                if name in ('dense', 'dense fine-tuned') or name.startswith('source'): raise
+                err = f'{type(e).__name__}: {e}'.splitlines()[0][:120]
+            else: err = None
             fit_s = time.perf_counter() - t0
-            r = dict(recipe=name, level=level, seed=seed, **_measure(learn, x, xb, dls.valid), fit_s=fit_s)
+            r = dict(recipe=name, level=level, seed=seed, **(_measure(learn, x, xb, dls.valid) if err is None else _FAILED), fit_s=fit_s, error=err)
         runs.append(r)
-        if verbose: _print(' '.join(f'{k}={v:.4g}' if isinstance(v, float) else f'{k}={v}' for k,v in r.items()), pb)
+        if verbose: _print(' '.join(f'{k}={v:.4g}' if isinstance(v, float) else f'{k}={v}' for k,v in r.items() if v is not None), pb)
         if pb: pb.update(len(runs))
         return learn
     for seed in seeds:
-        dls = fashion_mnist(n_train=n_train, n_valid=n_valid, bs=bs, device=device, seed=seed, verbose=False, download=False)
-        x, xb = example_input(dls), dls.valid.one_batch()[0][:64]
-        one = dls.valid.new(ImageTensors(*dls.valid.dataset[:bs]))   # one batch to validate on during fits: accuracy is measured once, after
+        data = lambda cs: fashion_mnist(n_train=n_train, n_valid=n_valid, bs=bs, device=device, seed=seed, verbose=False, download=False, classes=cs)
+        tdls = data(range(5, 10) if transfer else None)   # the task every row is measured on
+        x, xb = example_input(tdls), tdls.valid.one_batch()[0][:64]
         plain = lambda l, e, lr: l.fit_one_cycle(e, lr)
-        dense = run('dense', 1, seed, plain)
+        dense = run('source (classes 0-4)' if transfer else 'dense', 1, seed, plain, dls=data(range(5)) if transfer else None)
+        start, tune = (_new_head(dense.model, seed), _fine_tune) if transfer else (dense.model if regime == 'trained' else None, _one_cycle)
+        ref = run('dense fine-tuned', 1, seed, lambda l, e, lr: tune(l, e, lr, []), start=start) if start is not None else dense
         for level in levels:
             if 'narrow dense' in rows: run('narrow dense', level, seed, plain, w=max(1, round(width*level**-0.5)))   # the small model alone, from scratch
-            for name, fit in _acc_rows(level, dense.model, with_fa, trained).items():
-                if name in rows: run(name, level, seed, fit, start=dense.model if trained else None)
+            for name, fit in _acc_rows(level, ref.model if transfer else dense.model, with_fa, regime).items():
+                if name in rows: run(name, level, seed, fit, start=start)
     return pd.DataFrame(runs)
 
 # %% ../nbs/08_benchmark.ipynb #c1f74b9f
+def _reference(df) -> str: return 'dense fine-tuned' if (df.recipe == 'dense fine-tuned').any() else 'dense'   # trained, transfer: the same epochs as the rows
+
 def accuracy_table(df:pd.DataFrame) -> pd.DataFrame:
-    "Per level and recipe: mean and spread (std) of accuracy over the seeds, MACs, times fewer MACs than dense, gap to dense in points"
-    dense = df[df.recipe == 'dense']
-    t = df.groupby(['level', 'recipe'], sort=False).agg(
+    "Per level and recipe: mean and spread (std) of accuracy over the seeds, MACs, times fewer MACs than the reference, gap to it in points (the reference: dense, or dense fine-tuned)"
+    dense = df[df.recipe == _reference(df)]
+    t = df[~df.recipe.str.startswith('source')].groupby(['level', 'recipe'], sort=False).agg(
         accuracy=('accuracy', 'mean'), acc_std=('accuracy', 'std'), macs=('macs', 'mean'), params=('params', 'mean'),
-        latency_ms=('latency_ms', 'median'), seeds=('seed', 'count')).reset_index().sort_values('level', kind='stable', ignore_index=True)   # runs may come from several commands
+        latency_ms=('latency_ms', 'median'), seeds=('accuracy', 'count')).reset_index().sort_values('level', kind='stable', ignore_index=True)   # runs may come from several commands
     t['fewer_macs'] = dense.macs.mean() / t.macs
     t['vs_dense'] = (t.accuracy - dense.accuracy.mean()) * 100
     return t[['level', 'recipe', 'accuracy', 'acc_std', 'vs_dense', 'macs', 'fewer_macs', 'params', 'latency_ms', 'seeds']]
@@ -329,10 +361,11 @@ def plot_accuracy(df:pd.DataFrame, ax=None):
     "Accuracy against MACs: one line per recipe through the levels (bars: std over seeds), dense, and the Pareto front"
     t = accuracy_table(df)
     if ax is None: _, ax = plt.subplots(figsize=(7, 4))
-    for r, d in t[t.recipe != 'dense'].groupby('recipe', sort=False):
+    ref = _reference(df)
+    for r, d in t[~t.recipe.isin(['dense', ref])].groupby('recipe', sort=False):
         ax.errorbar(d.macs/1e6, d.accuracy*100, yerr=d.acc_std.fillna(0)*100, marker='o', capsize=3, label=r)
-    dn = t[t.recipe == 'dense']
-    ax.scatter(dn.macs/1e6, dn.accuracy*100, marker='*', s=160, c='k', zorder=5, label='dense')
+    dn = t[t.recipe == ref]
+    ax.scatter(dn.macs/1e6, dn.accuracy*100, marker='*', s=160, c='k', zorder=5, label=ref)
     pts = t.sort_values('macs')
     ax.step(pts.macs/1e6, pts.accuracy.cummax()*100, where='post', c='grey', ls=':', label='Pareto front')
     ax.set_xscale('log'); ax.set_xlabel('MACs (millions, log scale)'); ax.set_ylabel('accuracy (%)')
@@ -363,8 +396,8 @@ def main(what:str='fit,removal,zoo', # which benchmarks, comma-separated: fit, r
          n_train:int=6000, # accuracy: training images
          width:int=8,      # accuracy: ResNet-20's first-stage channels (a ViT is 12x as wide, a ConvNeXt's first stage 2x)
          arch:str='resnet20', # accuracy: the model, one of resnet20, vit, convnext
-         trained:bool=False, # accuracy: every pruning row starts from its seed's trained dense model
-         rows:str=', '.join(ACC_ROWS), # accuracy: recipes besides dense, comma-separated; besides the default ones (`ACC_ROWS`): Torch-Pruning GroupNormPruner, Torch-Pruning MetaPruner taylor (and its head dims), fasterprune sparsity, fasterprune target_macs taylor and fasterprune target_macs + KD (`ACC_EXTRA`)
+         regime:str='scratch', # accuracy: where the rows start: scratch, trained (the dense model, then epochs more) or transfer (a body of classes 0-4, fine_tune on 5-9)
+         rows:str=', '.join(ACC_ROWS), # accuracy: recipes besides dense, comma-separated; besides the default ones (`ACC_ROWS`): Torch-Pruning GroupNormPruner, Torch-Pruning MetaPruner taylor, Torch-Pruning MetaPruner taylor head dims, fasterprune sparsity, fasterprune target_macs taylor and fasterprune target_macs + KD (`ACC_EXTRA`)
          out:str='bench_accuracy' # accuracy: folder for accuracy.json, accuracy.md, accuracy.png
         ):
     "Print fit-time and pruning-state ratios against plain fastai and fasterai; removal against Torch-Pruning; zoo coverage; accuracy at equal MACs"
@@ -381,11 +414,11 @@ def main(what:str='fit,removal,zoo', # which benchmarks, comma-separated: fit, r
         print("\n== Zoo coverage: 50% of group channels, removed, max |removed - masked| <= 1e-5 in eval mode")
         print(bench_zoo(progress=bar).to_string())
     if 'accuracy' in whats:
-        lv, cfg = tuple(float(v) for v in levels.split(',')), dict(epochs=epochs, n_train=n_train, width=width, bs=128, device=device, arch=arch, trained=trained)
+        lv, cfg = tuple(float(v) for v in levels.split(',')), dict(epochs=epochs, n_train=n_train, width=width, bs=128, device=device, arch=arch, regime=regime)
         print(f"\n== Accuracy at equal MACs: {arch} (width {width}) on Fashion-MNIST, {n_train} images, {epochs} epochs, "
-              f"levels {lv}, {n_seeds} seeds, {device}{', pruning the trained dense model' if trained else ''}")
+              f"levels {lv}, {n_seeds} seeds, {device}{'' if regime == 'scratch' else f', regime {regime}'}")
         rs = ACC_ROWS if rows is None else tuple(r.strip() for r in rows.split(','))
-        df = bench_accuracy(lv, tuple(range(n_seeds)), n_train=n_train, epochs=epochs, width=width, arch=arch, trained=trained, rows=rs,
+        df = bench_accuracy(lv, tuple(range(n_seeds)), n_train=n_train, epochs=epochs, width=width, arch=arch, regime=regime, rows=rs,
                             device=device, progress=bar)
         print(save_accuracy(df, out, levels=lv, seeds=n_seeds, **cfg).to_string(index=False, float_format=fmt))
         print(f"(saved in {out}/: accuracy.json, accuracy.md, accuracy.png)")

@@ -119,22 +119,31 @@ def fashion_mnist(path=None,         # folder with the IDX files, tried first
                   device=None,       # where batches go (None: fastai's default device)
                   download=None,     # see `load_fashion_mnist`
                   seed:int=42,       # for the subsets and the shuffling order
+                  classes=None,      # keep only these classes (labels), numbered from 0 in this order (None: all ten)
                   verbose=True       # print which source was used
                  ) -> DataLoaders:
     "Fashion-MNIST as fastai `DataLoaders`, falling back on digits; `dls.source` says which was used"
     if n_channels not in (1,3): raise ValueError(f"n_channels={n_channels!r} is not allowed: use 1 or 3")
     d, src = load_fashion_mnist(path, download=download)
-    xt, yt = _subset(d['x_train'], d['y_train'], n_train, seed)
-    xv, yv = _subset(d['x_valid'], d['y_valid'], n_valid, seed+1)
+    vocab = FMNIST_CLASSES if src.startswith('fashion') else [str(i) for i in range(10)]
+    cs = list(range(10)) if classes is None else [int(c) for c in classes]
+    if not cs or len(set(cs)) < len(cs) or not set(cs) <= set(range(10)): raise ValueError(f"classes={classes!r} is not allowed: use distinct labels among 0..9")
+    new, sets = np.full(10, -1), {}
+    new[cs] = np.arange(len(cs))   # the classes kept, numbered in the order given
+    for s in ('train', 'valid'):
+        keep = np.isin(d['y_'+s], cs)
+        sets[s] = d['x_'+s][keep], new[d['y_'+s][keep]]
+    xt, yt = _subset(*sets['train'], n_train, seed)
+    xv, yv = _subset(*sets['valid'], n_valid, seed+1)
     size = size or xt.shape[-1]
     mean, std = xt.mean()/255, xt.std()/255
     prep = PrepBatch(size, n_channels, float(mean), float(std))
-    vocab = FMNIST_CLASSES if src.startswith('fashion') else [str(i) for i in range(10)]
+    vocab = [vocab[c] for c in cs]
     mk = lambda x,y: ImageTensors(torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(y.astype(np.int64)), vocab)
     trn = DataLoader(mk(xt,yt), bs=bs, shuffle=True, drop_last=True, device=device, after_batch=prep)
     val = DataLoader(mk(xv,yv), bs=bs*2, device=device, after_batch=prep)
     dls = _Loaders(trn, val, device=device)
-    dls.source, dls.c = src, 10
+    dls.source, dls.c = src, len(cs)
     dls.vocab = vocab
     if verbose: print(f'Data from {src}: {len(xt)} train, {len(xv)} valid, {n_channels}x{size}x{size}')
     return dls
