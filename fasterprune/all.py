@@ -21,11 +21,12 @@ from .removal import *
 from .callback import *
 from .distill import *
 from .report import *
-from . import data_criteria as _data_criteria, iterative as _iterative, oracle as _oracle, dcp as _dcp
+from . import data_criteria as _data_criteria, iterative as _iterative, oracle as _oracle, dcp as _dcp, analysis as _analysis
 from .data_criteria import *
 from .iterative import *
 from .oracle import *
 from .dcp import *
+from .analysis import *
 from .demo import demo_model
 from fastai.learner import Learner
 from fastai.losses import CrossEntropyLossFlat
@@ -34,5 +35,5 @@ from fastai.callback.schedule import fit_one_cycle, fine_tune
 
 # %% ../nbs/10_all.ipynb #6d77e7fe
 __all__ = [n for mod in (checks, data, granularity, criteria, schedule, groups, macs, spec, units, sparsifier, removal, callback, distill, report,
-                         _data_criteria, _iterative, _oracle, _dcp) for n in mod.__all__]
+                         _data_criteria, _iterative, _oracle, _dcp, _analysis) for n in mod.__all__]
 __all__ += ['demo_model', 'Learner', 'CrossEntropyLossFlat', 'accuracy']

@@ -19,7 +19,7 @@ from .data import run_model, example_input
 
 
 # %% auto #0
-__all__ = ['keep_in_step', 'output_diff', 'remove_pruned', 'check_removable', 'remove_masked', 'removed_copy']
+__all__ = ['keep_in_step', 'output_diff', 'remove_pruned', 'check_removable', 'removal_faults', 'remove_masked', 'removed_copy']
 
 # %% ../nbs/06_removal.ipynb #99b9afda
 @contextmanager
@@ -220,20 +220,33 @@ def _settle(model, x):
     model.train(was)
     return y
 
-def _check_copy(sp, frac):
-    _grouped(sp, 'check_removable')
+def removal_faults(sp:Sparsifier,   # a sparsifier of coupled groups (its model and graph are copied, not changed)
+                   frac:float=0.5,   # the fraction of each group's channels masked at random in the copy
+                   first:bool=False  # stop at the first fault found
+                  ) -> dict:
+    "{group keys: why removing their channels is not exact}, found on copies masked at random: the groups at fault, halved out one fault at a time"
+    _grouped(sp, 'removal_faults')
     _settle(sp.model, sp.x)
-    gen, keeps = torch.Generator().manual_seed(0), {}
+    gen, keeps, faults = torch.Generator().manual_seed(0), {}, {}
     for k in sp.keys:
         n = sp.unit_mask(k).numel()
         keeps[k] = torch.ones(n, dtype=torch.bool)
         keeps[k][torch.randperm(n, generator=gen)[:n_to_prune(n, frac, sp.spec.min_keep)]] = False
-    e = _try_cut(sp, keeps)
-    if e is None: return
-    keys, e = _at_fault(sp, keeps, e)
+    while keeps and (e := _try_cut(sp, keeps)) is not None:
+        keys, e = _at_fault(sp, keeps, e)
+        faults[tuple(keys)] = e.what
+        if first: break
+        for k in keys: keeps.pop(k)   # the others, without them
+    return faults
+
+def _check_copy(sp, frac):
+    _grouped(sp, 'check_removable')
+    faults = removal_faults(sp, frac, first=True)
+    if not faults: return
+    (keys, what), = faults.items()
     ex = list(find_modules(sp.model, sp.spec.exclude))
     raise ValueError(f"remove=True is not allowed for this model: in a copy of it with channels masked at random, removing those of the "
-                     f"group{'s' if len(keys) > 1 else ''} of {keys[:8]}{'...' if len(keys) > 8 else ''} is not exact: {e.what}. "
+                     f"group{'s' if len(keys) > 1 else ''} of {list(keys[:8])}{'...' if len(keys) > 8 else ''} is not exact: {what}. "
                      f"Leave {'them' if len(keys) > 1 else 'it'} alone with exclude={[*ex, *keys[:8]]!r}, or keep the model masked (remove=False)") from None
 
 # %% ../nbs/06_removal.ipynb #ef24d82d
