@@ -4,24 +4,31 @@
 
 # %% ../nbs/16_analysis.ipynb #a46e7db3
 from __future__ import annotations
-import copy
+import copy, math, numbers
 import pandas as pd, torch, torch.nn as nn
-from fastcore.basics import patch
+import matplotlib.pyplot as plt
+from fastcore.basics import patch, listify
 from fastcore.meta import delegates
+from fastprogress.fastprogress import progress_bar
 from fastai.learner import Learner
 from .spec import PruneSpec
-from .sparsifier import Sparsifier
-from .checks import find_modules
+from .sparsifier import Sparsifier, n_to_prune
+from .checks import find_modules, check_int
 from .granularity import prunable_types
 from .groups import output_layers, shuffled_layers
 from .macs import layer_macs
 from .data import example_input
 from .removal import removal_faults, removed_copy
+from .report import model_accuracy
 
 # %% auto #0
-__all__ = ['analyze_compression']
+__all__ = ['analyze_compression', 'sensitivity', 'plot_sensitivity', 'to_targets']
 
 # %% ../nbs/16_analysis.ipynb #99f281ee
+def _producers(sp, k, names) -> list:
+    "Names of the conv and linear layers whose output channels are the units of group `k`"
+    return list(dict.fromkeys(names[mb.module] for mb in sp.group(k).producers() if isinstance(mb.module, prunable_types())))
+
 def _left_alone(sp, by_name, ex) -> dict:
     "{layer name: why no group prunes its output channels}, for the conv and linear layers of `sp`'s model that no group produces"
     made = {mb.module for k in sp.keys for mb in sp.group(k).producers()}
@@ -58,16 +65,15 @@ def analyze_compression(model:nn.Module, x,   # the model, and an input batch to
     ex, names, dense, lm = list(find_modules(m, spec.exclude)), {mod: n for n, mod in m.named_modules()}, _size(m, x), layer_macs(m, x)
     sp = Sparsifier(m, spec=spec.new(exclude=ex or None), x=x)
     faults = {k: why for ks, why in removal_faults(sp).items() for k in ks}
-    rows = []
+    rows, by_name = [], {n: mod for mod, n in names.items()}
     for k in sp.keys:
         g, n = sp.group(k), sp.unit_mask(k).numel()
-        prod = list(dict.fromkeys(mb.module for mb in g.producers() if isinstance(mb.module, prunable_types())))
+        prod = [by_name[p] for p in _producers(sp, k, names)]
         rows.append(dict(name=k, kind='heads' if g.heads else 'channels', units=n, floor=min(n, spec.min_keep),
                          status='not removable' if k in faults else 'prunable', why=faults.get(k, ''),
                          layers=', '.join(names[p] for p in prod), params=sum(p.weight.numel() for p in prod) / dense['params'],
                          macs=sum(lm.get(p, 0) for p in prod) / dense['macs']))
         if k not in faults and n > spec.min_keep: sp.set_units(k, list(range(spec.min_keep, n)))   # the floor
-    by_name = {n: mod for mod, n in names.items()}
     for n, why in _left_alone(sp, by_name, ex).items():
         rows.append(dict(name=n, kind='layer', units=None, floor=None, status='left alone', why=why, layers=n,
                          params=by_name[n].weight.numel() / dense['params'], macs=lm.get(by_name[n], 0) / dense['macs']))
@@ -84,3 +90,91 @@ def analyze_compression(model:nn.Module, x,   # the model, and an input batch to
 def analyze_compression(self:Learner, **kwargs) -> pd.DataFrame:
     "`analyze_compression` of `learn.model`, traced with a batch of the learner's data"
     return analyze_compression(self.model, example_input(self.dls), **kwargs)
+
+# %% ../nbs/16_analysis.ipynb #0938a72e
+@delegates(PruneSpec, but=['granularity', 'sparsity', 'target_macs', 'context'])
+def sensitivity(learn:Learner,
+                levels=(0.25, 0.5, 0.75),  # fractions of a group's units pruned, one group at a time
+                n_batches:int=4,           # validation batches the accuracy is measured on
+                progress:bool=True,        # a bar over the groups
+                **kwargs                   # what is pruned and how: `criteria`, `exclude`, `include`, `min_keep`, ... (see `PruneSpec`)
+               ) -> pd.DataFrame:
+    "Prune each coupled group of `learn.model` alone at each of `levels`, measure the accuracy, restore: one row per group and level, most sensitive first"
+    lv = listify(levels)
+    if not lv or any(not isinstance(l, numbers.Real) or not 0 < l < 1 for l in lv):
+        raise ValueError(f"levels={levels!r} is not allowed: use fractions of a group's units, each in (0, 1)")
+    check_int(n_batches, 'n_batches', 1)
+    model, spec = learn.model, PruneSpec(granularity='filter', **kwargs)
+    names, was = {m: n for n, m in model.named_modules()}, model.training
+    sp = Sparsifier(model, spec=spec, x=example_input(learn.dls))
+    batches = [b for _, b in zip(range(n_batches), learn.dls.valid)]
+    base, rows = model_accuracy(model, batches), []
+    try:
+        for k in (progress_bar(sp.keys, leave=False) if progress else sp.keys):
+            order, n = sp.scores(k).flatten().argsort().tolist(), sp.unit_mask(k).numel()
+            for l in lv:
+                idx = order[:n_to_prune(n, l, spec.min_keep)]
+                if not idx: continue
+                with sp.masked(k, idx): acc, macs = model_accuracy(model, batches), float(sp.macs())
+                rows.append(dict(group=k, layers=', '.join(_producers(sp, k, names)), level=l, units=len(idx), of=n,
+                                 accuracy=acc, delta=acc - base, macs_saved=1 - macs))
+    finally:
+        sp.detach(); model.train(was)
+    df = pd.DataFrame(rows)
+    worst = df.groupby('group').delta.min().sort_values()   # most sensitive first
+    df = df.set_index('group').loc[worst.index].reset_index()
+    df.attrs.update(baseline=base, n_batches=len(batches), criteria=str(spec.criteria))
+    return df
+
+# %% ../nbs/16_analysis.ipynb #6a5a3c1a
+def plot_sensitivity(sens:pd.DataFrame, ax=None):
+    "The accuracy each group loses when pruned alone, in points: one bar per level, the most sensitive group on top"
+    gs, lv = list(dict.fromkeys(sens.group))[::-1], sorted(sens.level.unique())
+    if ax is None: _, ax = plt.subplots(figsize=(7, 0.25*len(gs)*len(lv) + 1))
+    h = 0.8/len(lv)
+    for i, l in enumerate(lv):
+        d = sens[sens.level == l].set_index('group').reindex(gs)
+        ax.barh([j + i*h for j in range(len(gs))], d.delta*100, height=h, color=plt.get_cmap('RdYlGn_r')((i + 0.5)/len(lv)), label=f'{l:.0%} pruned')
+    ax.set_yticks([j + h*(len(lv) - 1)/2 for j in range(len(gs))]); ax.set_yticklabels(gs, fontsize=7)
+    ax.axvline(0, c='k', lw=0.5); ax.set_xlabel(f"accuracy change (points, from {sens.attrs.get('baseline', float('nan')):.1%})")
+    ax.legend(fontsize=7, loc='lower left'); plt.tight_layout()
+    return ax
+
+# %% ../nbs/16_analysis.ipynb #83457799
+@delegates(PruneSpec, but=['granularity', 'sparsity', 'target_macs', 'context', 'criteria'])
+def to_targets(sens:pd.DataFrame,   # from `sensitivity`
+               learn:Learner,       # the learner it was measured on
+               target_macs:float,   # the fraction of the model's MACs to keep, in (0, 1)
+               **kwargs             # `exclude`, `include`, `min_keep`: as given to `sensitivity`
+              ) -> dict:
+    "{group: fraction of its units to prune}: the cheapest steps in accuracy per MACs saved until the MACs are at most `target_macs`"
+    if not (isinstance(target_macs, numbers.Real) and 0 < target_macs < 1): raise ValueError(f"target_macs={target_macs!r} is not allowed: use a fraction in (0, 1)")
+    spec = PruneSpec(granularity='filter', **kwargs)
+    sp = Sparsifier(learn.model, spec=spec, x=example_input(learn.dls))
+    try:
+        cost, n = sp.cost, {k: sp.unit_mask(k).numel() for k in sp.keys}
+        kept = lambda at: float(cost.kept({k: torch.arange(n[k]) >= n_to_prune(n[k], at.get(k, 0.), spec.min_keep) for k in cost.keys}))
+        steps = {k: d.sort_values('level')[['level', 'delta']].values.tolist() for k, d in sens.groupby('group') if k in n}
+        at, loss, left = {}, {}, kept({})
+        while left > target_macs + 1e-9:
+            best = None
+            for k, st in steps.items():
+                nxt = [(l, d) for l, d in st if l > at.get(k, 0.)]
+                if not nxt: continue
+                (l, d), trial = nxt[0], kept({**at, k: nxt[0][0]})
+                if trial >= left: continue
+                price = max(0., loss.get(k, 0.) - d) / (left - trial)   # accuracy lost per MACs saved, of this step
+                if best is None or price < best[0]: best = (price, k, l, d, trial)
+            if best is None:
+                raise ValueError(f"target_macs={target_macs:g} is not allowed for these sensitivities: with every group at its highest level measured "
+                                 f"({max(sens.level):g}) the model keeps {left:.3g} of its MACs; measure higher levels or use target_macs >= {math.ceil(left*1000)/1000:g}")
+            _, k, l, loss[k], left = best
+            lo, at[k] = at.get(k, 0.), l
+        if at:   # the last step only as far as the target: between the group's two levels
+            hi = at[k]
+            for _ in range(20):
+                mid = (lo + hi) / 2
+                lo, hi = (lo, mid) if kept({**at, k: mid}) <= target_macs + 1e-9 else (mid, hi)
+            at[k] = hi
+    finally: sp.detach()
+    return at
