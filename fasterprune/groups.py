@@ -202,8 +202,7 @@ def trace_graph(model:nn.Module, x) -> tp.DependencyGraph:
         model.train(was)
 
 def _map_concats(dg):
-    "Map channels through the concats and splits Torch-Pruning leaves unmapped because a parameter of 3 dims is upstream (for a ViT's class token),"
-    " unless that parameter is a token's, (1, tokens, width): a layer scale of shape (channels, 1, 1) (torchvision's ConvNeXt) no longer hides fastai's concat pooling"
+    "Map channels again through the concats and splits that Torch-Pruning leaves unmapped below a 3-dim parameter (meant for a ViT's class token), unless it is a token's, (1, tokens, width)"
     for node in dg.module2node.values():
         if node.type not in (tp.ops.OPTYPE.CONCAT, tp.ops.OPTYPE.SPLIT) or node.enable_index_mapping: continue
         seen, todo, token = set(), [node], False
@@ -212,7 +211,7 @@ def _map_concats(dg):
             seen.add(n)
             token = n.type == tp.ops.OPTYPE.PARAMETER and n.module.dim() == 3 and n.module.shape[0] == 1
             todo += [i for i in n.inputs if i not in seen]
-        node.enable_index_mapping = not token
+        node.enable_index_mapping = not token   # a layer scale of (channels, 1, 1) (torchvision's ConvNeXt) no longer hides fastai's concat pooling
 
 def _op_name(node, model) -> str:
     "`node` as the user knows it: its layer's name, or its op and the nearest named layer before it"
