@@ -49,14 +49,6 @@ def _keep_lowest(s:torch.Tensor, n:int) -> torch.Tensor:
     below, ties = f < thr, f == thr
     return ~(below | (ties & (ties.cumsum(0) <= n - below.sum()))).view_as(s)
 
-def _keep_nm(s, g, n):
-    "N:M: False for the `n` lowest scores of every block of M along the input axis"
-    if n == 0: return torch.ones_like(s, dtype=torch.bool)
-    M = g.nm[1]
-    x = s.movedim(g.in_axis, -1)
-    blocks = x.reshape(*x.shape[:-1], x.shape[-1]//M, M)
-    keep = torch.ones_like(blocks, dtype=torch.bool).scatter_(-1, blocks.topk(n, dim=-1, largest=False).indices, False)
-    return keep.reshape(x.shape).movedim(-1, g.in_axis)
 
 def n_to_prune(n:int, target:float, min_keep:int=1, round_to:int=None) -> int:
     "Units to prune of `n` for `target`, keeping at least `min_keep` and a multiple of `round_to`"
@@ -189,7 +181,7 @@ class Sparsifier:
         if self.spec.context == 'global': raise ValueError(f"granularity={granularity!r} is not allowed with context='global': N:M is per block")
         over = {k: v for k,v in self.targets.items() if round(v*M) > M - n}
         if over: raise ValueError(f"sparsity {over} is more than granularity={granularity!r} allows: at most {(M-n)/M:g}")
-        skip = [k for k,m in self.layers.items() if m.weight.shape[self.units.grans[k].in_axis] % M]
+        skip = [k for k in self.units.keys if not self.units.fits_nm(k)]
         if skip:
             warnings.warn(f"granularity={granularity!r}: {skip} have an input size that is not a multiple of {M} and stay dense")
             self.targets = {k: v for k,v in self.targets.items() if k not in skip}
@@ -201,7 +193,7 @@ class Sparsifier:
 
     def _local(self, k, s, frac):
         t = frac*self.targets[k]
-        if self.units.nm: return _keep_nm(s, self.units.grans[k], round(t*self.units.nm[1]))
+        if self.units.nm: return self.units.keep_nm(k, s, round(t*self.units.nm[1]))
         return _keep_lowest(s, n_to_prune(s.numel(), t, self.spec.min_keep, self.spec.round_to))
 
     def _global(self, ks, ss, frac):

@@ -44,6 +44,8 @@ class Units:
     def pairs(self, k) -> list: raise NotImplementedError
     def group(self, k): return None
     def cost(self, model:nn.Module, x): return None
+    def fits_nm(self, k) -> bool: return False   # N:M kinds (`nm` set): whether `k` splits into blocks of M
+    def keep_nm(self, k, s:torch.Tensor, n:int) -> torch.Tensor: raise NotImplementedError
 
 UNIT_KINDS = []
 
@@ -134,6 +136,15 @@ class LayerUnits(Units):
         for m in self.layers.values(): m._buffers.pop('pruning_mask', None)
 
     def scores(self, k, criteria) -> torch.Tensor: return criteria.scores(self.layers[k], self.grans[k].dims)
+    def fits_nm(self, k) -> bool: return self.layers[k].weight.shape[self.grans[k].in_axis] % self.nm[1] == 0
+    def keep_nm(self, k, s:torch.Tensor, n:int) -> torch.Tensor:
+        "N:M: False for the `n` lowest scores `s` of every block of M along the input axis"
+        if n == 0: return torch.ones_like(s, dtype=torch.bool)
+        g, M = self.grans[k], self.nm[1]
+        x = s.movedim(g.in_axis, -1)
+        blocks = x.reshape(*x.shape[:-1], x.shape[-1]//M, M)
+        keep = torch.ones_like(blocks, dtype=torch.bool).scatter_(-1, blocks.topk(n, dim=-1, largest=False).indices, False)
+        return keep.reshape(x.shape).movedim(-1, g.in_axis)
     def pairs(self, k) -> list:
         "[(parameter, mask shaped to multiply it)]: the weight, and the bias when a unit is a whole output channel"
         m, mk = self.layers[k], self.mask(k)
