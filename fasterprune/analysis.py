@@ -44,7 +44,7 @@ def _size(m:nn.Module, x) -> dict:
 
 def _summary(df, dense, floor) -> str:
     "The report in a few words: how much pruning can take out at most, and what stops it"
-    fewer = lambda k: f"{100*(1 - floor[k]/dense[k]):.4g}%"
+    fewer = lambda k: f"{100*(1 - floor[k]/dense[k]):.3f}".rstrip('0').rstrip('.') + '%'   # 99.998%, not a rounded 100%
     g, alone = df[df.kind != 'layer'], df[df.kind == 'layer']
     ok, bad = g[g.status == 'prunable'], g[g.status != 'prunable']
     s = (f"Up to {fewer('params')} fewer parameters ({dense['params']/1e6:.3g}M -> {floor['params']/1e6:.3g}M), {fewer('macs')} fewer MACs "
