@@ -25,10 +25,6 @@ from .report import model_accuracy
 __all__ = ['analyze_compression', 'sensitivity', 'plot_sensitivity', 'to_targets']
 
 # %% ../nbs/16_analysis.ipynb #99f281ee
-def _producers(sp, k, names) -> list:
-    "Names of the conv and linear layers whose output channels are the units of group `k`"
-    return list(dict.fromkeys(names[mb.module] for mb in sp.group(k).producers() if isinstance(mb.module, prunable_types())))
-
 def _left_alone(sp, by_name, ex) -> dict:
     "{layer name: why no group prunes its output channels}, for the conv and linear layers of `sp`'s model that no group produces"
     made = {mb.module for k in sp.keys for mb in sp.group(k).producers()}
@@ -38,9 +34,10 @@ def _left_alone(sp, by_name, ex) -> dict:
                         'in a group left alone: it reaches a layer that cannot lose channels (a cross-attention, a fixed reshape)')
     return {n: why(m, n) for n,m in by_name.items() if isinstance(m, prunable_types()) and m not in made}
 
-def _size(m:nn.Module, x) -> dict:
+def _size(m:nn.Module, x, lm=None) -> dict:
+    "Parameters, bytes of parameters and buffers, and MACs (from `layer_macs`, or its result `lm`) of `m`"
     return dict(params=sum(p.numel() for p in m.parameters()), nbytes=sum(t.numel()*t.element_size() for t in [*m.parameters(), *m.buffers()]),
-                macs=sum(layer_macs(m, x).values()))
+                macs=sum((lm or layer_macs(m, x)).values()))
 
 def _summary(df, dense, floor) -> str:
     "The report in a few words: how much pruning can take out at most, and what stops it"
@@ -62,16 +59,17 @@ def analyze_compression(model:nn.Module, x,   # the model, and an input batch to
     "One row per coupled group and per layer left alone: can it be pruned and removed, why not, its share of the model; `df.attrs` holds the figures at the floor and the summary"
     spec = PruneSpec(granularity='filter', **kwargs)
     m = copy.deepcopy(model).eval()   # the model stays as it is
-    ex, names, dense, lm = list(find_modules(m, spec.exclude)), {mod: n for n, mod in m.named_modules()}, _size(m, x), layer_macs(m, x)
+    ex, names, lm = list(find_modules(m, spec.exclude)), {mod: n for n, mod in m.named_modules()}, layer_macs(m, x)
+    dense = _size(m, x, lm)
     sp = Sparsifier(m, spec=spec.new(exclude=ex or None), x=x)
     faults = {k: why for ks, why in removal_faults(sp).items() for k in ks}
     rows, by_name = [], {n: mod for mod, n in names.items()}
     for k in sp.keys:
         g, n = sp.group(k), sp.unit_mask(k).numel()
-        prod = [by_name[p] for p in _producers(sp, k, names)]
+        ps = sp.producers(k); prod = [by_name[p] for p in ps]
         rows.append(dict(name=k, kind='heads' if g.heads else 'channels', units=n, floor=min(n, spec.min_keep),
                          status='not removable' if k in faults else 'prunable', why=faults.get(k, ''),
-                         layers=', '.join(names[p] for p in prod), params=sum(p.weight.numel() for p in prod) / dense['params'],
+                         layers=', '.join(ps), params=sum(p.weight.numel() for p in prod) / dense['params'],
                          macs=sum(lm.get(p, 0) for p in prod) / dense['macs']))
         if k not in faults and n > spec.min_keep: sp.set_units(k, list(range(spec.min_keep, n)))   # the floor
     for n, why in _left_alone(sp, by_name, ex).items():
@@ -105,7 +103,7 @@ def sensitivity(learn:Learner,
         raise ValueError(f"levels={levels!r} is not allowed: use fractions of a group's units, each in (0, 1)")
     check_int(n_batches, 'n_batches', 1)
     model, spec = learn.model, PruneSpec(granularity='filter', **kwargs)
-    names, was = {m: n for n, m in model.named_modules()}, model.training
+    was = model.training
     sp = Sparsifier(model, spec=spec, x=example_input(learn.dls))
     batches = [b for _, b in zip(range(n_batches), learn.dls.valid)]
     base, rows = model_accuracy(model, batches), []
@@ -116,7 +114,7 @@ def sensitivity(learn:Learner,
                 idx = order[:n_to_prune(n, l, spec.min_keep)]
                 if not idx: continue
                 with sp.masked(k, idx): acc, macs = model_accuracy(model, batches), float(sp.macs())
-                rows.append(dict(group=k, layers=', '.join(_producers(sp, k, names)), level=l, units=len(idx), of=n,
+                rows.append(dict(group=k, layers=', '.join(sp.producers(k)), level=l, units=len(idx), of=n,
                                  accuracy=acc, delta=acc - base, macs_saved=1 - macs))
     finally:
         sp.detach(); model.train(was)

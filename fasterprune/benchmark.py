@@ -228,7 +228,7 @@ def _tp_fit(learn, epochs, lr, frac, reg=None, taylor=False, trained=False, head
     import torch_pruning as tp
     m, e1 = learn.model, 0 if trained else max(1, epochs//2)
     hs = attention_heads(m)   # its ViT recipe: `num_heads` per qkv layer, whole heads pruned, the model patched after
-    kw = dict(pruning_ratio=frac, ignored_layers=[[l for l in m.modules() if isinstance(l, nn.Linear)][-1]],
+    kw = dict(pruning_ratio=frac, ignored_layers=[_head(m)],
               num_heads={q: h.n for q,h in hs.items()}, prune_num_heads=bool(hs) and not head_dims, prune_head_dims=head_dims, head_pruning_ratio=frac)
     imp = tp.importance.GroupTaylorImportance() if taylor else tp.importance.MagnitudeImportance(p=1)
     if reg is None: pruner, cbs = tp.pruner.MetaPruner(m, example_input(learn.dls), importance=imp, **kw), []

@@ -120,6 +120,10 @@ class Sparsifier:
         "What the units of `key` hold, counted as `sparsity` counts: weights, or channels for coupled groups"
         return self.units.unit_mask(key).numel() * self.units.size(key)
 
+    def producers(self, key) -> list:
+        "Names of the layers whose outputs are the units of `key` (the layers a per-layer `sparsity` names)"
+        return self.units.producers(key)
+
     def n_pruned(self, key=None) -> int:
         "Units pruned in `key`, or in all (one read from the device)"
         return sum(int((~self.unit_mask(k)).sum()) for k in ([key] if key is not None else self.keys))
