@@ -266,6 +266,8 @@ def _acc_rows(level, teacher, with_fa, regime='scratch') -> dict:
     rows['fasterprune target_macs'] = fit(macs())
     rows['fasterprune target_macs local'] = fit(macs(context='local'))
     rows['fasterprune target_macs taylor'] = fit(macs(criteria='taylor'))
+    rows['fasterprune target_macs head dims'] = fit(macs(heads='dims'))
+    rows['fasterprune target_macs taylor head dims'] = fit(macs(criteria='taylor', heads='dims'))
     rows['fasterprune target_macs + KD'] = fit(macs(), lambda l: KnowledgeDistillation(teacher))
     sens = lambda l: SparsifyCallback(to_targets(sensitivity(l, progress=False), l, t), 'filter', schedule=one_shot(start_pct=0.05), remove=True)
     rows['fasterprune sensitivity targets'] = fit(sens)   # measured on the model the fit starts from (trained: its trained one)
@@ -273,7 +275,8 @@ def _acc_rows(level, teacher, with_fa, regime='scratch') -> dict:
 
 ACC_ROWS = ('narrow dense', 'fasterai SparsifyCallback', 'fasterai PruneCallback', 'Torch-Pruning MetaPruner',
             'fasterprune target_macs', 'fasterprune target_macs local')   # run by default (besides dense)
-ACC_EXTRA = ('Torch-Pruning GroupNormPruner', 'Torch-Pruning MetaPruner taylor', 'Torch-Pruning MetaPruner taylor head dims', 'fasterprune sparsity', 'fasterprune target_macs taylor',
+ACC_EXTRA = ('Torch-Pruning GroupNormPruner', 'Torch-Pruning MetaPruner taylor', 'Torch-Pruning MetaPruner taylor head dims', 'fasterprune sparsity',
+             'fasterprune target_macs taylor', 'fasterprune target_macs head dims', 'fasterprune target_macs taylor head dims',
              'fasterprune target_macs + KD', 'fasterprune sensitivity targets')   # on request: `rows=`
 
 def _print(line, pb=None):
@@ -400,7 +403,7 @@ def main(what:str='fit,removal,zoo', # which benchmarks, comma-separated: fit, r
          width:int=8,      # accuracy: ResNet-20's first-stage channels (a ViT is 12x as wide, a ConvNeXt's first stage 2x)
          arch:str='resnet20', # accuracy: the model, one of resnet20, vit, convnext
          regime:str='scratch', # accuracy: where the rows start: scratch, trained (the dense model, then epochs more) or transfer (a body of classes 0-4, fine_tune on 5-9)
-         rows:str=', '.join(ACC_ROWS), # accuracy: recipes besides dense, comma-separated; besides the default ones (`ACC_ROWS`): Torch-Pruning GroupNormPruner, Torch-Pruning MetaPruner taylor, Torch-Pruning MetaPruner taylor head dims, fasterprune sparsity, fasterprune target_macs taylor, fasterprune target_macs + KD and fasterprune sensitivity targets (`ACC_EXTRA`)
+         rows:str=', '.join(ACC_ROWS), # accuracy: recipes besides dense, comma-separated; besides the default ones (`ACC_ROWS`): Torch-Pruning GroupNormPruner, Torch-Pruning MetaPruner taylor, Torch-Pruning MetaPruner taylor head dims, fasterprune sparsity, fasterprune target_macs taylor, fasterprune target_macs head dims, fasterprune target_macs taylor head dims, fasterprune target_macs + KD and fasterprune sensitivity targets (`ACC_EXTRA`)
          out:str='bench_accuracy' # accuracy: folder for accuracy.json, accuracy.md, accuracy.png
         ):
     "Print fit-time and pruning-state ratios against plain fastai and fasterai; removal against Torch-Pruning; zoo coverage; accuracy at equal MACs"

@@ -13,6 +13,7 @@ from torch_pruning.pruner import function as tpf
 from torch_pruning.dependency.group import Group
 from fastcore.basics import store_attr, listify
 from .granularity import out_axis, prunable_types
+from .checks import check_choice
 from .data import plain, run_model
 
 
@@ -299,7 +300,8 @@ class ChannelGroup:
     "Channels that go together: channel j of the group is channel `j` of the root and its image in every member (head `j`, for the `heads` of an attention layer)"
     def __init__(self, root, n, members, blocks=1, heads=None): store_attr()
     def __repr__(self):
-        what = f"heads={self.n}" if self.heads else f"n={self.n}"
+        h = self.heads
+        what = (f"heads={h.n}x{h.dim} dims" if h.dims else f"heads={self.n}") if h else f"n={self.n}"
         return f"ChannelGroup({type(self.root).__name__}, {what}, members={len(self.members)}, blocks={self.blocks})"
     def root_idxs(self, idx) -> list:
         "The root's output channels that make up the group's channels `idx` (a head's rows of q, k and v)"
@@ -331,15 +333,18 @@ def _blocks(modules):
 
 # %% ../nbs/04_groups.ipynb #1716a10f
 class Heads:
-    "The heads of attention layer `attn`: the output rows of its `qkv` layer laid out as (q k v, `n` heads, `dim` per head)"
-    def __init__(self, attn:nn.Module, qkv:nn.Linear, n:int, dim:int): store_attr()
-    def __repr__(self): return f"Heads({type(self.attn).__name__}, n={self.n}, dim={self.dim})"
+    "The heads of attention layer `attn`: the output rows of its `qkv` layer laid out as (q k v, `n` heads, `dim` per head); its units are heads, or each head's dims (`dims`)"
+    def __init__(self, attn:nn.Module, qkv:nn.Linear, n:int, dim:int, dims:bool=False): store_attr()
+    def __repr__(self): return f"Heads({type(self.attn).__name__}, n={self.n}, dim={self.dim}{', dims' if self.dims else ''})"
+    @property
+    def units(self) -> int: return self.n*self.dim if self.dims else self.n
     def of_rows(self) -> torch.Tensor:
-        "The head of each output row of `qkv`"
-        return torch.arange(self.qkv.out_features) % (self.n*self.dim) // self.dim
-    def rows(self, heads) -> list:
-        "The output rows of `qkv` that `heads` own"
-        return torch.nonzero(torch.isin(self.of_rows(), torch.as_tensor(list(heads)))).flatten().tolist()
+        "The unit of each output row of `qkv`: its head, or its (head, dim) as `head*dim + dim`"
+        u = torch.arange(self.qkv.out_features) % (self.n*self.dim)
+        return u if self.dims else u // self.dim
+    def rows(self, units) -> list:
+        "The output rows of `qkv` that `units` own"
+        return torch.nonzero(torch.isin(self.of_rows(), torch.as_tensor(list(units)))).flatten().tolist()
     def per_head(self) -> list:
         "[(name, axis)] of the layer's own parameters that hold one slice per head (a relative position bias), on their last or first axis"
         res = []
@@ -347,28 +352,44 @@ class Heads:
             ax = next((a for a in (p.dim()-1, 0) if p.dim() > 1 and p.shape[a] == self.n), None)
             if ax is not None: res.append((k, ax))
         return res
-    def drop(self, heads, cut):
-        "Once their rows are cut from `qkv`: `heads` cut from the per-head parameters with `cut(param, kept, axis)`, and `num_heads` (`attn_dim`) set to the heads left"
-        keep = [h for h in range(self.n) if h not in set(heads)]
-        for k, ax in self.per_head(): setattr(self.attn, k, cut(getattr(self.attn, k), keep, ax))
-        self.n = self.attn.num_heads = len(keep)
+    def check_cut(self, units):
+        "Raise unless cutting `units` leaves every head the same width (head dims) and one unit at least"
+        if not self.dims: return
+        per = torch.bincount(torch.as_tensor(list(units), dtype=torch.long) // self.dim, minlength=self.n)
+        if len(set(per.tolist())) > 1 or int(per[0]) >= self.dim:
+            raise ValueError(f"the head dims of {type(self.attn).__name__} cannot be cut as masked: {per.tolist()} of {self.dim} dims per head, "
+                             "and every head must keep as many, one at least (a mask set by hand? `Sparsifier` masks keep them even)")
+    @torch.no_grad()
+    def drop(self, units, cut):
+        "Once their rows are cut from `qkv`: whole heads cut from the per-head parameters with `cut(param, kept, axis)` and `num_heads` set to the heads left; or `head_dim` to the dims left, with q scaled so that the new `head_dim`'s scale gives the old products"
+        if self.dims:
+            d = self.dim - len(units)//self.n
+            f = math.sqrt(d/self.dim)   # (f q)·k / sqrt(d) == q·k / sqrt(dim): the fused and the plain path alike
+            self.qkv.weight[:self.n*d].mul_(f)
+            if self.qkv.bias is not None: self.qkv.bias[:self.n*d].mul_(f)
+            self.dim = self.attn.head_dim = d
+            if isinstance(getattr(self.attn, 'scale', None), float): self.attn.scale = d**-0.5
+        else:
+            keep = [h for h in range(self.n) if h not in set(units)]
+            for k, ax in self.per_head(): setattr(self.attn, k, cut(getattr(self.attn, k), keep, ax))
+            self.n = self.attn.num_heads = len(keep)
         if hasattr(self.attn, 'attn_dim'): self.attn.attn_dim = self.n*self.dim
 
-def attention_heads(model:nn.Module) -> dict:
-    "{qkv layer: `Heads`} for the attention layers of `model` that have a `qkv` linear layer split in three by `num_heads`"
+def attention_heads(model:nn.Module, dims:bool=False) -> dict:
+    "{qkv layer: `Heads`} for the attention layers of `model` that have a `qkv` linear layer split in three by `num_heads` (units: heads, or head dims)"
     res = {}
     for m in model.modules():
         qkv, n = getattr(m, 'qkv', None), getattr(m, 'num_heads', None)
         if not (isinstance(qkv, nn.Linear) and isinstance(n, int) and n > 0 and qkv.out_features % (3*n) == 0): continue
         dim = getattr(m, 'head_dim', qkv.out_features // (3*n))
-        if isinstance(dim, int) and 3*n*dim == qkv.out_features: res[qkv] = Heads(m, qkv, n, dim)
+        if isinstance(dim, int) and 3*n*dim == qkv.out_features: res[qkv] = Heads(m, qkv, n, dim, dims)
     return res
 
 def _by_heads(g:ChannelGroup, heads:Heads) -> ChannelGroup:
-    "Group `g` of a `qkv` layer with one channel per head: a head's rows and every channel they map to go together"
-    of = torch.cat([heads.of_rows(), torch.tensor([heads.n])])   # row -> head; `g.n` (outside the group) -> `heads.n`
+    "Group `g` of a `qkv` layer with one channel per unit of `heads`: a unit's rows and every channel they map to go together"
+    of = torch.cat([heads.of_rows(), torch.tensor([heads.units])])   # row -> unit; `g.n` (outside the group) -> `heads.units`
     mbs = [Member(mb.module, mb.name, mb.axis, of.to(mb.root_of.device)[mb.root_of], mb.out) for mb in g.members]
-    return ChannelGroup(g.root, heads.n, mbs, heads=heads)
+    return ChannelGroup(g.root, heads.units, mbs, heads=heads)
 
 
 # %% ../nbs/04_groups.ipynb #1437f97c
@@ -413,11 +434,13 @@ def channel_groups(model:nn.Module, x,     # the model, and an input batch to tr
                    max_idxs:int|None=None,  # most channel indices one group may hold (None: from the graph's size)
                    max_ops:int|None=None,   # most ops one group may hold (None: from the graph's size)
                    max_s:float=30.,         # most seconds one group may take
+                   heads:str='whole',       # the units of an attention layer's `qkv` group: 'whole' heads, or their 'dims'
                   ) -> list:
     "The coupled channel groups of `model`, traced with input `x` (none through the output layers or a pixel shuffle)"
     dg = dg or trace_graph(model, x)
     ignored = output_layers(dg) + list(shuffled_layers(dg)) + listify(ignored)
-    heads = attention_heads(model)
+    check_choice('heads', heads, ('whole', 'dims'))
+    heads = attention_heads(model, heads == 'dims')
     groups = []
     with _bounded(model, dg, max_idxs, max_ops, max_s):
         for g in dg.get_all_groups(ignored_layers=ignored, root_module_types=prunable_types()):

@@ -102,6 +102,8 @@ def _cut_groups(model, dg, dead:list, x, check=True, tol=1e-4, opt=None, before=
     "Cut the channels `dead` ([(group, indices)]) of `model` along its traced graph `dg`, checked on `x` (against `before`, if given); returns how many went"
     dead = [(g, idx) for g, idx in dead if idx and len(idx) < g.n]   # a group keeps one channel at least
     if not dead: return 0
+    for g, idx in dead:
+        if g.heads: g.heads.check_cut(idx)
     was = model.training
     model.eval()
     try:
@@ -232,6 +234,7 @@ def removal_faults(sp:Sparsifier,   # a sparsifier of coupled groups (its model 
         n = sp.unit_mask(k).numel()
         keeps[k] = torch.ones(n, dtype=torch.bool)
         keeps[k][torch.randperm(n, generator=gen)[:n_to_prune(n, frac, sp.spec.min_keep)]] = False
+        keeps[k] = sp.units.conform(k, keeps[k], keeps[k].float())   # a mask the model can take (heads of one width)
     while keeps and (e := _try_cut(sp, keeps)) is not None:
         keys, e = _at_fault(sp, keeps, e)
         faults[tuple(keys)] = e.what

@@ -282,6 +282,7 @@ def prune(self:Sparsifier, frac:float):
     if self.spec.target_macs is not None: keeps = self._to_macs(ks, ss, frac)
     elif self.spec.context == 'global': keeps = self._global(ks, ss, frac)
     else: keeps = {k: self._local(k, s, frac) for k,s in zip(ks, ss)}
+    keeps = {k: self.units.conform(k, keeps[k], s) for k,s in zip(ks, ss)}
     self._active |= {k for k in ks if frac*self.targets[k] > 0}
     self._set(keeps, grow)
     self.frac = frac
@@ -340,18 +341,18 @@ def prune_more(self:Sparsifier, n:int,  # units to prune now (a grouped conv's p
     done = sum(int((~self.units.unit_mask(k)).sum()) for k in ks)   # one read per pruning step, not per batch
     keeps = keep_global(ss, done + n, self.spec.min_keep)
     self._active |= set(ks)
-    self._set({k: kp.view_as(self.units.unit_mask(k)) for k,kp in zip(ks, keeps)}, grow=True)
+    self._set({k: self.units.conform(k, kp.view_as(self.units.unit_mask(k)), s) for k,kp,s in zip(ks, keeps, ss)}, grow=True)
     self.criteria.update(self.layers.values())
 
 # %% ../nbs/05_sparsifier.ipynb #5f8bccd2
 @patch
 @torch.no_grad()
 def set_units(self:Sparsifier, key, idx, keep:bool=False):
-    "Mask (`keep=False`) or unmask (`keep=True`) units `idx` of layer or group `key` by hand"
+    "Mask (`keep=False`) or unmask (`keep=True`) units `idx` of layer or group `key` by hand (head dims: every head then keeps the mean count)"
     if key not in self.targets: raise ValueError(f"key={key!r} is not allowed: use one of {list(self.targets)[:8]}")
     mk = self.units.unit_mask(key).clone()
     mk.view(-1)[idx] = keep
-    self.units.set_mask(key, mk)
+    self.units.set_mask(key, self.units.conform(key, mk, mk.float()))
     if not keep: self._active.add(key)
     self._expand()
 

@@ -60,7 +60,7 @@ class PruneSpec:
                  round_to:int=None,          # units kept per layer (group) rounded up to a multiple (local context)
                  groups:bool=True,           # with granularity='filter' and an input: coupled channel groups (False: each layer's filters)
                  target_macs:float=None,     # instead of `sparsity`: the fraction of the conv and linear MACs to keep (coupled groups)
-                 **options):                 # options of a kind of unit (coupled groups: `reduce`, `normalize`)
+                 **options):                 # options of a kind of unit (coupled groups: `reduce`, `normalize`, `heads`)
         self._args = {k: v for k,v in locals().items() if k not in ('self', 'options', '__class__')} | options
         criteria = large_final if criteria is None else criteria
         self.targets = check_targets(sparsity, target_macs, round_to)

@@ -46,6 +46,7 @@ class Units:
     def cost(self, model:nn.Module, x): return None
     def fits_nm(self, k) -> bool: return False   # N:M kinds (`nm` set): whether `k` splits into blocks of M
     def keep_nm(self, k, s:torch.Tensor, n:int) -> torch.Tensor: raise NotImplementedError
+    def conform(self, k, keep:torch.Tensor, s:torch.Tensor) -> torch.Tensor: return keep   # a mask the model can take, chosen by scores `s`
 
 UNIT_KINDS = []
 
@@ -208,7 +209,7 @@ _GREDUCE = ('mean', 'sum', 'max')
 
 class GroupUnits(Units):
     "Coupled channel groups of `model` as prunable units: one unit is one channel (position) of a group"
-    options = ('reduce', 'normalize')   # how members' scores combine ('mean', 'sum', 'max'); their scaling (one of `NORMS`, or None)
+    options = ('reduce', 'normalize', 'heads')   # how members' scores combine ('mean', 'sum', 'max'); their scaling (`NORMS`, None); attention units ('whole', 'dims')
     @classmethod
     def takes(cls, spec, x) -> bool: return spec.granularity == 'filter' and spec.groups and x is not None
     def __init__(self, model:nn.Module, spec, x):
@@ -217,7 +218,7 @@ class GroupUnits(Units):
         types = check_types(spec.include) if spec.include is not None else None
         ex = find_modules(model, spec.exclude)
         self.graph = trace_graph(model, x)   # kept: removal cuts along it, a copy checks along its copy (`copy_traced`)
-        gs = channel_groups(model, x, list(ex.values()), dg=self.graph)
+        gs = channel_groups(model, x, list(ex.values()), dg=self.graph, heads=spec.options.get('heads', 'whole'))
         if types: gs = [g for g in gs if isinstance(g.root, types)]
         if not gs: raise ValueError("the model has no channel group that can be pruned" + (f" among include={spec.include!r}" if types else '') +
                                     " (a group is left alone when it holds the output layer, a layer named in exclude or one before a pixel shuffle)")
@@ -275,6 +276,13 @@ class GroupUnits(Units):
 
     def pairs(self, k) -> list: return self.groups[k].pairs(self.mask(k))
     def group(self, k): return self.groups[k]
+    def conform(self, k, keep:torch.Tensor, s:torch.Tensor) -> torch.Tensor:
+        "For head dims: every head keeps the mean count of `keep` (one at least), its best by `s`, on the device (no host read)"
+        h = self.groups[k].heads
+        if not (h and h.dims): return keep
+        n = (keep.sum() / h.n).round().clamp_min(1)   # dims per head
+        rank = s.reshape(h.n, h.dim).argsort(dim=1, descending=True, stable=True).argsort(dim=1)   # best first, ties by position
+        return (rank < n).view_as(keep)
     def cost(self, model:nn.Module, x): return MacsModel(model, x, self.groups, self.graph)
 
     def _combine(self, g, criteria) -> torch.Tensor:
