@@ -7,6 +7,7 @@ __all__ = []
 
 # %% ../nbs/10_all.ipynb #f7cc02b8
 from . import checks, data, granularity, criteria, schedule, groups, macs, spec, units, sparsifier, removal, callback, distill, report
+from . import latency as _latency
 from .checks import *
 from .data import *
 from .granularity import *
@@ -14,6 +15,7 @@ from .criteria import *
 from .schedule import *
 from .groups import *
 from .macs import *
+from .latency import *
 from .spec import *
 from .units import *
 from .sparsifier import *
@@ -34,6 +36,6 @@ from fastai.metrics import accuracy
 from fastai.callback.schedule import fit_one_cycle, fine_tune
 
 # %% ../nbs/10_all.ipynb #6d77e7fe
-__all__ = [n for mod in (checks, data, granularity, criteria, schedule, groups, macs, spec, units, sparsifier, removal, callback, distill, report,
+__all__ = [n for mod in (checks, data, granularity, criteria, schedule, groups, macs, _latency, spec, units, sparsifier, removal, callback, distill, report,
                          _data_criteria, _iterative, _oracle, _dcp, _analysis) for n in mod.__all__]
 __all__ += ['demo_model', 'Learner', 'CrossEntropyLossFlat', 'accuracy']

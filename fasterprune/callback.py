@@ -16,7 +16,10 @@ from .schedule import get_schedule, agp, one_shot
 from .spec import PruneSpec
 from .sparsifier import Sparsifier
 from .data import example_input
-from .removal import check_removable, remove_masked
+from .removal import check_removable, remove_masked, calibrate_latency
+from .latency import at_batch
+from .report import latency
+from fastai.callback.fp16 import MixedPrecision, AMPMode
 import warnings, weakref
 import numpy as np
 
@@ -64,29 +67,29 @@ class SparsifyCallback(Callback):
                  granularity:str='weight', # unit of pruning: 'weight', 'filter', 'channel', 'kernel', '2:4', ...
                  context:str=None,         # 'local': each layer to the target; 'global': one ranking (default: 'global' with `target_macs`)
                  criteria=None,            # a `Criteria` or its name: what to keep (default: large_final)
-                 schedule=None,            # a `Schedule`, its name or f(start, end, pos) (default: agp; with `target_macs`, one shot at 5%)
+                 schedule=None,            # a `Schedule`, its name or f(start, end, pos) (default: agp; with `target_macs` or `target_latency`, one shot at 5%)
                  every:int=16,             # recompute masks at most every `every` batches (and at the end point)
                  lth:bool=False,           # lottery ticket: rewind surviving weights at each pruning step
                  rewind_epoch:int=0,       # epoch whose starting weights are the ticket
                  remove:bool=False,        # 'filter': remove the zeroed channels once the schedule is done (or at the end of fit)
-                 **kwargs):                # the rest of `PruneSpec` (include, exclude, min_keep, round_to, groups, target_macs)
+                 **kwargs):                # the rest of `PruneSpec` (include, exclude, min_keep, round_to, groups, target_macs, target_latency...)
         if isinstance(sparsity, PruneSpec) and (granularity != 'weight' or context or criteria or kwargs):
             raise ValueError("granularity, context, criteria... are not allowed with a PruneSpec: change it with spec.new(...)")
         self.spec = spec = sparsity if isinstance(sparsity, PruneSpec) else PruneSpec(sparsity, granularity, context, criteria, **kwargs)
         check_bool(remove, 'remove'); check_bool(lth, 'lth')
-        t = spec.targets if spec.target_macs is None else {}
+        t = spec.targets if spec.cost_goal is None else {}
         for k, v in (t.items() if isinstance(t, dict) else [(None, t)]):
             if v >= 1: raise ValueError(f"sparsity{'' if k is None else f'[{k!r}]'}={v!r} is not allowed: every layer keeps "
                                         f"min_keep={spec.min_keep!r} of its units, so use a fraction below 1")
         if remove and not (spec.granularity == 'filter' and spec.groups):
             raise ValueError(f"remove={remove!r} is not allowed with granularity={spec.granularity!r}: "
                              "it needs granularity='filter' (with groups=True)")
-        if schedule is None: schedule = agp if spec.target_macs is None else one_shot(start_pct=0.05)   # prune early, train the small model
+        if schedule is None: schedule = agp if spec.cost_goal is None else one_shot(start_pct=0.05)   # prune early, train the small model
         check_int(every, 'every', 1); check_int(rewind_epoch, 'rewind_epoch', 0)
         if rewind_epoch and not lth: raise ValueError(f"rewind_epoch={rewind_epoch!r} is not allowed without lth=True")
         self.schedule = get_schedule(schedule)
         store_attr('every,lth,rewind_epoch,remove')
-        self.sparsifier, self._first = None, None
+        self.sparsifier, self._first, self.latency_check = None, None, None
 
     def __getstate__(self): return {**self.__dict__, '_first': None, 'sparsifier': None}   # (learn.export) a weak reference and a graph do not pickle
     def after_create(self): self._setup()
@@ -98,10 +101,11 @@ class SparsifyCallback(Callback):
         if self.sparsifier is None or not self.sparsifier.owns(self.learn.model): self._setup()
         self.sparsifier.attach(); self.sparsifier.refresh(); self.sparsifier.apply()
         self.last_step, self.ticket, self.pruned_to, self.stable_from, self.removed = -self.every, None, None, None, None
-        old = (getattr(self, 'metric', None), getattr(self, 'macs_metric', None))   # left by an interrupted fit (no after_fit ran)
+        old = getattr(self, '_metrics', ())   # left by an interrupted fit (no after_fit ran)
         self.metric = ValueMetric(self._sparsity, 'sparsity')
-        self.macs_metric = ValueMetric(self._macs, 'macs') if self.spec.target_macs is not None else None
-        self.learn.metrics = [*[m for m in self.learn.metrics if m not in old], *[m for m in (self.metric, self.macs_metric) if m]]
+        self._metrics = [self.metric] + ([ValueMetric(self._macs, 'macs')] if self.spec.cost_goal is not None else [])
+        if self.spec.cost_name == 'target_latency': self._metrics.append(ValueMetric(self._latency, 'latency'))
+        self.learn.metrics = [*[m for m in self.learn.metrics if m not in old], *self._metrics]
         end_after_others(self)
 
     def before_epoch(self):
@@ -130,16 +134,18 @@ class SparsifyCallback(Callback):
 
     def _remove_now(self):
         "The schedule is done: remove the channels now, so that the rest of the fit trains the small model; trackers start again"
-        self.removed = (self._sparsity(), self._macs() if self.spec.target_macs is not None else None)   # the fit table's columns from here
+        pred = self._predicted()
+        self.removed = (self._sparsity(), self._macs() if self.spec.cost_goal is not None else None, pred)   # the fit table's columns from here
         sp, self.sparsifier = self.sparsifier, None
         remove_masked(sp, self.learn.opt)   # along the graph the sparsifier traced
+        self.removed = (*self.removed[:2], self._timed(sp, pred))   # latency: measured on the small model
         if isinstance(self.learn.model, nn.parallel.DistributedDataParallel): self.learn.model = _rewrapped(self.learn.model)   # (`distrib_ctx`)
         for cb in self.learn.cbs:   # SaveModelCallback, EarlyStopping...: a checkpoint of the larger model cannot be loaded into the small one
             if isinstance(cb, TrackerCallback): cb.best = float('inf') if cb.comp == np.less else -float('inf')
 
     def after_epoch(self): self.pruned_to = self.metric.value   # read once per epoch, with the fit table
 
-    def after_fit(self): self.learn.metrics = [m for m in self.learn.metrics if m not in (self.metric, self.macs_metric)]
+    def after_fit(self): self.learn.metrics = [m for m in self.learn.metrics if m not in self._metrics]
 
     def _end(self, learn):
         "After every other callback's `after_fit` (SaveModelCallback may have loaded its best checkpoint): say what differs, unmask, remove"
@@ -155,19 +161,26 @@ class SparsifyCallback(Callback):
                           f"{sp.frac:.4g} of the target): the target was not reached")
         self.ticket = None
         if not self.remove: sp.detach()
-        elif sp.owns(learn.model): remove_masked(sp, learn.opt)
+        elif sp.owns(learn.model):
+            pred = self._predicted(sp)
+            remove_masked(sp, learn.opt); self._timed(sp, pred)
         else: sp.detach(); learn.remove_pruned(self.spec.exclude, x=self.sample)   # a callback replaced the model: trace the new one
 
     def _setup(self):
         "Targets of the model as this callback first pruned it, so that fits in a row (`fine_tune`, remove=True) do not compound them"
         self.sample, model = example_input(self.dls), self.learn.model
         first = self._first is None or self._first() is not model
-        self.sparsifier = sp = Sparsifier(model, spec=self.spec, x=self.sample, ref_macs=None if first else self._first_macs)
+        spec, timed = self.spec, self.spec.cost_name == 'target_latency'
+        if timed and spec.latency_bs is None: spec = spec.new(latency_bs=self.dls.train.bs)   # the batch size of the fit
+        refs = dict(ref_macs=self._first_macs, ref_latency=self._first_latency) if not first else {}
+        self.sparsifier = sp = Sparsifier(model, spec=spec, x=self.sample, dtype=self._autocast() if timed else None, **refs)
         n = {k: sp.size(k) for k in sp.keys}   # units (channels) now
         if first: self._first, self._first_macs, self._first_units = weakref.ref(model), sp.cost and sp.cost.total, n
+        if timed: calibrate_latency(sp)   # removed copies timed: the prediction mapped onto them, then the target checked
+        if first: self._first_latency = sp.budget.seconds if timed else None
         n0 = {k: self._first_units.get(k, v) for k,v in n.items()}
         self._units_left = sum(n.values()) / sum(n0.values())   # of the first model's
-        if self.spec.target_macs is None:   # the targets are of the first model's units
+        if self.spec.cost_goal is None:   # the targets are of the first model's units
             glob = self.spec.context == 'global'
             sp.targets = {k: max(0., 1 - (1 - t)/self._units_left if glob else 1 - (1 - t)*n0[k]/n[k]) for k,t in sp.targets.items()}
         if self.remove: check_removable(sp)   # on a copy of the model and of the sparsifier's graph
@@ -175,6 +188,26 @@ class SparsifyCallback(Callback):
     def _spanned(self, s:float) -> float: return 1 - (1 - s)*self._units_left   # sparsity of the first model's units
     def _sparsity(self) -> float: return self.removed[0] if self.removed else self._spanned(float(self.sparsifier.sparsity()))
     def _macs(self) -> float: return self.removed[1] if self.removed else float(self.sparsifier.macs())   # of the first model's MACs
+    def _latency(self) -> float:   # of the first model's measured latency: predicted while masked, measured once removed
+        return self.removed[2] if self.removed else float(self.sparsifier.latency())
+
+    def _autocast(self):
+        "The dtype a mixed-precision fit computes in on this device (fastai's `MixedPrecision` casts on a GPU only), else None"
+        mp = next((c for c in self.learn.cbs if isinstance(c, MixedPrecision)), None)
+        on_gpu = next(self.learn.model.parameters()).device.type == 'cuda'
+        return None if mp is None or not on_gpu else torch.bfloat16 if mp.amp_mode == AMPMode.BF16 else torch.float16
+
+    def _predicted(self, sp=None):
+        "With `target_latency`: the fraction of the first model's latency the masks leave, as predicted; else None"
+        sp = sp or self.sparsifier
+        return float(sp.latency()) if sp.spec.cost_name == 'target_latency' else None
+
+    def _timed(self, sp, pred):
+        "With `target_latency`: the small model timed as the dense one was, of the first model's latency (`latency_check` holds both); else None"
+        if pred is None: return None
+        t = latency(self.learn.model, at_batch(self.sample, sp.latency_bs), 20, dtype=self._autocast()) / self._first_latency
+        self.latency_check = dict(predicted=pred, measured=t, batch_size=sp.latency_bs)
+        return t
 
     @torch.no_grad()
     def _rewind(self):

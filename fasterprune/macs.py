@@ -107,16 +107,19 @@ class MacsModel:
 
     def kept(self, masks:dict) -> torch.Tensor:
         "Fraction of the dense MACs left with the unit masks `masks` (a tensor, on the masks' device)"
-        f = 1 - self.cover @ (1 - self._flat(masks))   # kept fraction of every axis
-        return (self.dense * f[self.io] * f[self.ii]).sum() / self.total
+        return self._kept(1 - self.cover @ (1 - self._flat(masks)))   # from the kept fraction of every axis
+
+    def _kept(self, f:torch.Tensor) -> torch.Tensor:
+        "The fraction of the dense MACs left with the kept fraction `f` of every axis (axes, or axes x candidates)"
+        d = self.dense.view(-1, *[1]*(f.dim() - 1))
+        return (d * f[self.io] * f[self.ii]).sum(0) / self.total
 
     def select(self, masks:dict, keys:dict, goal:float) -> dict:
         "Masks pruning the units in the order of `keys` (lowest first) until the kept MACs fraction is at most `goal`"
         flat_keys = torch.cat([keys[k].reshape(-1) for k in self.keys])
         order = flat_keys.argsort()
         removed = torch.cat([torch.zeros_like(self.cover[:, :1]), self.cover[:, order].cumsum(1)], 1)   # axes x prefixes
-        f = 1 - removed
-        kept = (self.dense[:, None] * f[self.io] * f[self.ii]).sum(0) / self.total   # kept fraction after each prefix
+        kept = self._kept(1 - removed)   # kept fraction after each prefix
         ok = kept <= goal + 1e-9
         n_max = (flat_keys < torch.inf).sum()
         n = torch.minimum(torch.where(ok.any(), ok.int().argmax(), n_max), n_max)

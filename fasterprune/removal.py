@@ -12,6 +12,9 @@ from fastcore.basics import patch
 from fastai.learner import Learner
 from fastcore.meta import delegates
 from .groups import trace_graph, channel_groups, copy_traced
+from .macs import MacsModel
+from .latency import at_batch
+from .report import latency
 from .spec import PruneSpec
 from .sparsifier import Sparsifier, n_to_prune
 from .checks import find_modules
@@ -19,7 +22,8 @@ from .data import run_model, example_input
 
 
 # %% auto #0
-__all__ = ['keep_in_step', 'output_diff', 'remove_pruned', 'check_removable', 'removal_faults', 'remove_masked', 'removed_copy']
+__all__ = ['keep_in_step', 'output_diff', 'remove_pruned', 'check_removable', 'removal_faults', 'remove_masked', 'removed_copy',
+           'calibrate_latency']
 
 # %% ../nbs/06_removal.ipynb #99b9afda
 @contextmanager
@@ -275,6 +279,23 @@ def removed_copy(sp:Sparsifier) -> nn.Module:
     units.detach()
     _cut_groups(m, dg, dead, sp.x, check=False)
     return m
+
+def calibrate_latency(sp:Sparsifier,        # a sparsifier with `target_latency`, its masks all kept (as made)
+                      fracs=(0.5, 0.25),    # the fractions of every group's channels kept in the copies timed
+                      n_runs:int=10):       # timings of each copy (their median)
+    "Time removed copies of `sp`'s model with every group cut to `fracs` of its channels, and map the latency model's predictions onto them"
+    if sp.spec.cost_name != 'target_latency': raise ValueError("calibrate_latency needs a Sparsifier with target_latency=")
+    lm, x, pts = sp.budget, at_batch(sp.x, sp.latency_bs), []
+    n = {k: sp.unit_mask(k).numel() for k in sp.keys}
+    for f in fracs:
+        for k in sp.keys: sp.set_units(k, list(range(max(sp.spec.min_keep, round(n[k]*f)), n[k])))
+        pred = float(MacsModel.kept(lm, {k: sp.unit_mask(k) for k in sp.keys}))   # as the layers predict it
+        pts.append((pred, latency(removed_copy(sp), x, n_runs, dtype=lm.dtype) / lm.seconds))
+        for k in sp.keys: sp.set_units(k, list(range(n[k])), keep=True)
+    sp.refresh()
+    lm.calibrate(pts)
+    sp.check_target()
+    return lm.points
 
 # %% ../nbs/06_removal.ipynb #aa7d011b
 @patch

@@ -38,7 +38,7 @@ def sparsity_report(self:Learner, plot:bool=False) -> pd.DataFrame:
     return sparsity_report(self.model, plot=plot)
 
 # %% ../nbs/07b_report.ipynb #a2109589
-import time, statistics, math
+import time, statistics, math, contextlib
 from torch_pruning.utils import count_ops_and_params
 from fastai.torch_core import to_device
 
@@ -52,14 +52,20 @@ def model_accuracy(model:nn.Module, dl, device=None) -> float:
             correct += (p.argmax(-1) == y.reshape(p.shape[:-1])).sum().item(); n += len(y)   # y of (bs, 1): a tabular one
     return correct / max(n, 1)
 
-def latency(model:nn.Module, x, n_runs:int=20, n_warmup:int=3) -> float:
-    "Median seconds of `model(x)` (`model(*x)` for a tuple) in eval mode, without gradients"
+def latency(model:nn.Module, x, n_runs:int=20, n_warmup:int=3,
+            dtype=None):   # under `torch.autocast` to this dtype (a mixed-precision model's), else as it is
+    "Median seconds of `model(x)` (`model(*x)` for a tuple) in eval mode (the model's mode restored after), without gradients, on the device of `x` (a GPU's kernels waited for)"
+    was, dev = model.training, (x[0] if isinstance(x, (tuple, list)) else x).device
+    sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
+    cast = torch.autocast(dev.type, dtype=dtype) if dtype is not None else contextlib.nullcontext()
     model.eval()
-    with torch.no_grad():
-        for _ in range(n_warmup): run_model(model, x)
-        ts = []
-        for _ in range(n_runs):
-            t = time.perf_counter(); run_model(model, x); ts.append(time.perf_counter() - t)
+    try:
+        with torch.no_grad(), cast:
+            for _ in range(n_warmup): run_model(model, x)
+            ts = []
+            for _ in range(n_runs):
+                sync(); t = time.perf_counter(); run_model(model, x); sync(); ts.append(time.perf_counter() - t)
+    finally: model.train(was)
     return statistics.median(ts)
 
 def paired_latency(a:nn.Module, b:nn.Module, x, n_runs:int=20, n_warmup:int=3):

@@ -14,6 +14,7 @@ from .criteria import get_criteria
 from .data_criteria import is_distributed
 from .spec import PruneSpec
 from .units import UNIT_KINDS, units_for
+from .latency import LatencyModel, at_batch
 
 # %% auto #0
 __all__ = ['n_to_prune', 'keep_global', 'Sparsifier']
@@ -72,6 +73,8 @@ class Sparsifier:
                  x=None,              # an input batch: finds the output layer; with granularity='filter', units are coupled groups
                  spec:PruneSpec=None, # what to prune, instead of `sparsity` and the rest
                  ref_macs:float=None, # the MACs that `target_macs` and `macs()` are fractions of (default: this model's; a callback's later fits: its first model's)
+                 ref_latency:float=None, # the seconds that `target_latency` and `latency()` are fractions of (default: this model's, measured)
+                 dtype=None,          # `target_latency`: time under `torch.autocast` to this dtype (a mixed-precision fit's)
                  **kwargs):
         if isinstance(sparsity, PruneSpec): sparsity, spec = None, sparsity
         given = [n for n,v in (('sparsity', sparsity), ('granularity, context...', args or kwargs)) if v]
@@ -88,7 +91,7 @@ class Sparsifier:
         self.targets = self._targets(spec.targets)
         self._check_nm()
         store_attr('model,x')   # the model and sample: removal cuts and checks with them
-        self.cost = self._cost(model, x, ref_macs)
+        self.cost = self._cost(model, x, ref_macs, ref_latency, dtype)
         self.frac, self._active = 0., set()
         self._expand()
         self.attach()
@@ -146,15 +149,24 @@ class Sparsifier:
         self.units.select(list(res))
         return res
 
-    def _cost(self, model, x, ref_macs):
-        "What each unit costs in MACs (units that have a cost); an error if `target_macs` cannot be met here"
-        cost, t = self.units.cost(model, x), self.spec.target_macs
-        if t is not None and cost is None: raise ValueError(f"target_macs={t!r} is not allowed here: a MACs target needs coupled channel groups "
+    def _cost(self, model, x, ref_macs, ref_latency, dtype):
+        "What each unit costs in MACs (units that have a cost), and in time for `target_latency` (`budget`); an error if the cost target cannot be met here"
+        cost, name, t = self.units.cost(model, x), self.spec.cost_name, self.spec.cost_goal
+        if t is not None and cost is None: raise ValueError(f"{name}={t!r} is not allowed here: a cost target needs coupled channel groups "
                                                             f"(granularity='filter' with an input x and groups=True), not {type(self.units).__name__}")
         self.rel = cost.total / ref_macs if cost is not None and ref_macs else 1.   # this model's MACs, of the reference's
-        self.goal = None if t is None else min(1., t / self.rel)   # the fraction of this model's MACs to keep
-        if t is not None: self._check_floor(cost)
+        self.budget, self.budget_rel = cost, self.rel   # what the cost target counts: MACs, or predicted seconds
+        if name == 'target_latency':
+            self.latency_bs = self.spec.latency_bs or (x[0] if isinstance(x, (tuple, list)) else x).shape[0]
+            self.budget = LatencyModel(cost, model, at_batch(x, self.latency_bs), dtype=dtype)
+            self.budget_rel = self.budget.seconds / ref_latency if ref_latency else 1.   # this model's time, of the reference's
+        self.goal = None if t is None else min(1., t / self.budget_rel)   # the fraction of this model's cost to keep
+        if name == 'target_macs': self._check_floor(self.budget)   # a latency target: once the model is calibrated (`calibrate_latency`)
         return cost
+
+    def check_target(self):
+        "An error if the cost target (`target_macs`, `target_latency`) cannot be met with every group at the fewest channels it may keep"
+        if self.spec.cost_goal is not None: self._check_floor(self.budget)
 
     def _floor_at(self, cost, phi) -> float:
         "The fraction of the MACs left with every group at its fewest channels (`min_keep`, or (global) `phi` of them), the costliest ones kept"
@@ -163,21 +175,24 @@ class Sparsifier:
             n = cost.sizes[k]   # (before the masks are attached)
             rank = w[cost.offsets[k]:cost.offsets[k]+n].argsort(descending=True).argsort()
             floor[k] = rank < (n if k not in self.targets else mk if ctx == 'local' else max(mk, math.ceil(phi*n)))
-        return float(cost.kept(floor)) * self.rel
+        return float(cost.kept(floor)) * self.budget_rel
 
     def _check_floor(self, cost):
-        "An error if `target_macs` is below what is left with every group at the fewest channels it may keep; else the fraction each group keeps at least (global)"
-        self.least = self.goal   # global: no group below the MACs fraction of its channels, where the target can be met so
-        if self.spec.context == 'global' and self._floor_at(cost, self.least) > self.spec.target_macs + 1e-6:
+        "An error if the cost target is below what is left with every group at the fewest channels it may keep; else the fraction each group keeps at least (global)"
+        self.least = self.goal   # global: no group below the cost fraction of its channels, where the target can be met so
+        t, name, mk = self.spec.cost_goal, self.spec.cost_name, self.spec.min_keep
+        if self.spec.context == 'global' and self._floor_at(cost, self.least) > t + 1e-6:
             lo, hi = 0., self.least   # a model whose MACs follow one group's width (depthwise convs, the stem): the largest floor that meets it
             for _ in range(20):
                 mid = (lo + hi) / 2
-                lo, hi = (mid, hi) if self._floor_at(cost, mid) <= self.spec.target_macs + 1e-6 else (lo, mid)
+                lo, hi = (mid, hi) if self._floor_at(cost, mid) <= t + 1e-6 else (lo, mid)
             self.least = lo
-        left, t, mk = self._floor_at(cost, self.least), self.spec.target_macs, self.spec.min_keep
-        if left > t + 1e-6: raise ValueError(f"target_macs={t:g} is not allowed for this model: with every group at the fewest channels it may keep "
-                                             f"(min_keep={mk}) it keeps {left:.4g} of its MACs, the rest being in layers left alone "
-                                             f"(the output layer, exclude=): use target_macs >= {math.ceil(left*1000)/1000:g}")
+        left = self._floor_at(cost, self.least)
+        rest = ("MACs, the rest being in layers left alone (the output layer, exclude=)" if name == 'target_macs' else
+                f"measured latency (batch {self.latency_bs}), the rest being what no cut of channels "
+                "takes away (each layer's fixed cost, the layers left alone: the output layer, exclude=)")
+        if left > t + 1e-6: raise ValueError(f"{name}={t:g} is not allowed for this model: with every group at the fewest channels it may keep "
+                                             f"(min_keep={mk}) it keeps {left:.4g} of its {rest}: use {name} >= {math.ceil(left*1000)/1000:g}")
 
     def _check_nm(self):
         if not self.units.nm: return
@@ -216,14 +231,14 @@ class Sparsifier:
         return {k: kp.view_as(s) for k,kp,s in zip(ks, keeps, ss)}
 
     def _to_macs(self, ks, ss, frac):
-        "Masks that bring the MACs `frac` of the way to `target_macs`: the lowest scores of all groups (global), or the same fraction of every group (local)"
+        "Masks that bring the cost `frac` of the way to its target (MACs or latency): the lowest scores of all groups (global), or the same fraction of every group (local)"
         masks, (t, mk, ctx) = {k: self.units.unit_mask(k) for k in ks}, (self.goal, self.spec.min_keep, self.spec.context)
         if ctx == 'global': keys = dict(zip(ks, ss))
         else: keys = {k: (s.argsort().argsort() + 1).float() / s.numel() for k,s in zip(ks, ss)}   # rank in the group, as a fraction
         for k,s in zip(ks, ss):
             n = mk if ctx == 'local' else max(mk, math.ceil(self.least*s.numel()))   # global: no group below `least` of its channels
             keys[k][torch.topk(s, min(n, s.numel())).indices] = math.inf
-        return self.cost.to(ss[0].device).select(masks, keys, 1 - frac*(1 - t))
+        return self.budget.to(ss[0].device).select(masks, keys, 1 - frac*(1 - t))
 
     @torch.no_grad()
     def _set(self, keeps:dict, grow:bool):
@@ -279,7 +294,7 @@ def prune(self:Sparsifier, frac:float):
     self.criteria.sync(list(self.layers.values()))
     ss = [self._scores(k, grow) for k in ks]
     self._say_no_data()
-    if self.spec.target_macs is not None: keeps = self._to_macs(ks, ss, frac)
+    if self.spec.cost_goal is not None: keeps = self._to_macs(ks, ss, frac)
     elif self.spec.context == 'global': keeps = self._global(ks, ss, frac)
     else: keeps = {k: self._local(k, s, frac) for k,s in zip(ks, ss)}
     keeps = {k: self.units.conform(k, keeps[k], s) for k,s in zip(ks, ss)}
@@ -314,6 +329,13 @@ def macs(self:Sparsifier) -> torch.Tensor:
     if self.cost is None: raise ValueError("macs() needs coupled channel groups: granularity='filter' with an input x")
     masks = {k: self.units.unit_mask(k) for k in self.targets}
     return self.cost.to(next(iter(masks.values())).device).kept(masks) * self.rel
+
+@patch
+def latency(self:Sparsifier) -> torch.Tensor:
+    "Fraction of the measured latency that the masks leave, as `LatencyModel` predicts it, of `ref_latency` (with `target_latency`; a tensor)"
+    if self.spec.cost_name != 'target_latency': raise ValueError("latency() needs target_latency=: the layers are timed for a latency target only")
+    masks = {k: self.units.unit_mask(k) for k in self.targets}
+    return self.budget.to(next(iter(masks.values())).device).kept(masks) * self.budget_rel
 
 @patch
 def nbytes(self:Sparsifier) -> int:

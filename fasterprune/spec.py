@@ -32,19 +32,23 @@ def check_sparsity(sparsity, name='sparsity'):
 
 # %% ../nbs/04c_spec.ipynb #1739a397
 def default_context(context, target_macs):
-    "`context` checked; when None, 'global' with a MACs target (it measured best, see the benchmark), else 'local'"
+    "`context` checked; when None, 'global' with a MACs (or latency) target (it measured best, see the benchmark), else 'local'"
     if context is None: return 'local' if target_macs is None else 'global'
     check_choice('context', context, ('local', 'global'))
     return context
 
-def check_targets(sparsity, target_macs, round_to=None):
-    "The `sparsity` targets (0.5 by default), or all 1 when pruning to `target_macs` (a fraction in (0, 1] of the MACs)"
-    if target_macs is None: return check_sparsity(0.5 if sparsity is None else sparsity)
-    if sparsity is not None: raise ValueError(f"sparsity={sparsity!r} is not allowed with target_macs={target_macs!r}: give one target")
-    if round_to: raise ValueError(f"round_to={round_to!r} is not allowed with target_macs: the target sets the channels kept")
-    ok = isinstance(target_macs, numbers.Real) and not isinstance(target_macs, bool) and 0 < target_macs <= 1
-    if not ok: raise ValueError(f"target_macs={target_macs!r} is not allowed: use the fraction of the model's MACs to keep, in (0, 1] "
-                                "(0.5 for half the MACs, 0.25 for 4x fewer)")
+def check_targets(sparsity, target_macs, round_to=None, target_latency=None):
+    "The `sparsity` targets (0.5 by default), or all 1 when pruning to a cost: `target_macs` or `target_latency` (a fraction in (0, 1] of the MACs, of the measured latency)"
+    costs = [(k, v) for k,v in (('target_macs', target_macs), ('target_latency', target_latency)) if v is not None]
+    if not costs: return check_sparsity(0.5 if sparsity is None else sparsity)
+    (name, t), *more = costs
+    if more: raise ValueError(f"{name}={t!r} is not allowed with {more[0][0]}={more[0][1]!r}: give one target")
+    if sparsity is not None: raise ValueError(f"sparsity={sparsity!r} is not allowed with {name}={t!r}: give one target")
+    if round_to: raise ValueError(f"round_to={round_to!r} is not allowed with {name}: the target sets the channels kept")
+    ok = isinstance(t, numbers.Real) and not isinstance(t, bool) and 0 < t <= 1
+    what = ("MACs", "the MACs") if name == 'target_macs' else ("measured latency", "the time")
+    if not ok: raise ValueError(f"{name}={t!r} is not allowed: use the fraction of the model's {what[0]} to keep, in (0, 1] "
+                                f"(0.5 for half {what[1]}, 0.25 for 4x less)")
     return 1.
 
 # %% ../nbs/04c_spec.ipynb #675d434c
@@ -60,11 +64,16 @@ class PruneSpec:
                  round_to:int=None,          # units kept per layer (group) rounded up to a multiple (local context)
                  groups:bool=True,           # with granularity='filter' and an input: coupled channel groups (False: each layer's filters)
                  target_macs:float=None,     # instead of `sparsity`: the fraction of the conv and linear MACs to keep (coupled groups)
+                 target_latency:float=None,  # instead of `sparsity`: the fraction of the model's latency to keep, measured on its device (coupled groups)
+                 latency_bs:int=None,        # the batch size that latency is measured at (default: the input's; a callback's: its `dls`')
                  **options):                 # options of a kind of unit (coupled groups: `reduce`, `normalize`, `heads`)
         self._args = {k: v for k,v in locals().items() if k not in ('self', 'options', '__class__')} | options
         criteria = large_final if criteria is None else criteria
-        self.targets = check_targets(sparsity, target_macs, round_to)
-        self.context = default_context(context, target_macs)
+        self.targets = check_targets(sparsity, target_macs, round_to, target_latency)
+        self.cost_name = 'target_macs' if target_macs is not None else 'target_latency' if target_latency is not None else None
+        self.cost_goal = target_macs if target_macs is not None else target_latency   # the cost target, of either kind
+        self.context = default_context(context, self.cost_goal)
+        if latency_bs is not None: check_int(latency_bs, 'latency_bs', 1)
         check_int(min_keep, 'min_keep', 1)
         if round_to is not None: check_int(round_to, 'round_to', 1)
         check_bool(groups, 'groups')
@@ -75,14 +84,14 @@ class PruneSpec:
         if self.context == 'global' and round_to:
             raise ValueError(f"round_to={round_to!r} is not allowed with context='global': use context='local'")
         channels = granularity == 'filter' and groups
-        if target_macs is not None and not channels:
-            raise ValueError(f"target_macs={target_macs!r} is not allowed with granularity={granularity!r}"
+        if self.cost_goal is not None and not channels:
+            raise ValueError(f"{self.cost_name}={self.cost_goal!r} is not allowed with granularity={granularity!r}"
                              f"{'' if groups else ' and groups=False'}: "
-                             "a MACs target needs coupled channel groups (granularity='filter' with groups=True, and an input x)")
+                             f"a {'MACs' if target_macs is not None else 'latency'} target needs coupled channel groups (granularity='filter' with groups=True, and an input x)")
         if options and not channels:
             raise ValueError(f"{', '.join(options)} is not allowed here: it is an argument of coupled groups "
                              "(granularity='filter' with an input x)")
-        store_attr('sparsity,granularity,criteria,include,exclude,min_keep,round_to,groups,target_macs,options')
+        store_attr('sparsity,granularity,criteria,include,exclude,min_keep,round_to,groups,target_macs,target_latency,latency_bs,options')
 
     def new(self, **kwargs) -> PruneSpec:
         "A copy with some arguments changed (checked again), e.g. `spec.new(target_macs=0.5)`"
