@@ -89,7 +89,7 @@ class SparsifyCallback(Callback):
         if rewind_epoch and not lth: raise ValueError(f"rewind_epoch={rewind_epoch!r} is not allowed without lth=True")
         self.schedule = get_schedule(schedule)
         store_attr('every,lth,rewind_epoch,remove')
-        self.sparsifier, self._first, self.latency_check = None, None, None
+        self.sparsifier, self._first, self.latency_check, self.fit_metrics = None, None, None, []
 
     def __getstate__(self): return {**self.__dict__, '_first': None, 'sparsifier': None}   # (learn.export) a weak reference and a graph do not pickle
     def after_create(self): self._setup()
@@ -101,11 +101,11 @@ class SparsifyCallback(Callback):
         if self.sparsifier is None or not self.sparsifier.owns(self.learn.model): self._setup()
         self.sparsifier.attach(); self.sparsifier.refresh(); self.sparsifier.apply()
         self.last_step, self.ticket, self.pruned_to, self.stable_from, self.removed = -self.every, None, None, None, None
-        old = getattr(self, '_metrics', ())   # left by an interrupted fit (no after_fit ran)
+        old = getattr(self, 'fit_metrics', [])   # left by an interrupted fit (no after_fit ran)
         self.metric = ValueMetric(self._sparsity, 'sparsity')
-        self._metrics = [self.metric] + ([ValueMetric(self._macs, 'macs')] if self.spec.cost_goal is not None else [])
-        if self.spec.cost_name == 'target_latency': self._metrics.append(ValueMetric(self._latency, 'latency'))
-        self.learn.metrics = [*[m for m in self.learn.metrics if m not in old], *self._metrics]
+        self.fit_metrics = [self.metric] + ([ValueMetric(self._macs, 'macs')] if self.spec.cost_goal is not None else [])
+        if self.spec.cost_name == 'target_latency': self.fit_metrics.append(ValueMetric(self._latency, 'latency'))
+        self.learn.metrics = [*[m for m in self.learn.metrics if m not in old], *self.fit_metrics]
         end_after_others(self)
 
     def before_epoch(self):
@@ -145,7 +145,7 @@ class SparsifyCallback(Callback):
 
     def after_epoch(self): self.pruned_to = self.metric.value   # read once per epoch, with the fit table
 
-    def after_fit(self): self.learn.metrics = [m for m in self.learn.metrics if m not in self._metrics]
+    def after_fit(self): self.learn.metrics = [m for m in self.learn.metrics if m not in self.fit_metrics]
 
     def _end(self, learn):
         "After every other callback's `after_fit` (SaveModelCallback may have loaded its best checkpoint): say what differs, unmask, remove"

@@ -108,7 +108,9 @@ class LatencyModel(MacsModel):
 
     def calibrate(self, points):
         "Map the predictions onto measured `points` [(predicted, measured)] (removed models timed), piecewise linearly from (1, 1)"
-        self.points = sorted({(1., 1.), *((float(p), float(m)) for p, m in points)})
+        ps = sorted({(1., 1.), *((float(p), float(m)) for p, m in points)})
+        for i in range(len(ps) - 2, -1, -1): ps[i] = (ps[i][0], min(ps[i][1], ps[i+1][1]))   # a noisy timing: measured never grows as predicted falls
+        self.points = ps
 
     def _map(self, v, inverse=False):
         "Measured fraction of a predicted one `v` (or the predicted of a measured one), along the calibration points; beyond them, the nearest segment's slope"
