@@ -77,7 +77,7 @@ class LatencyModel(MacsModel):
                  widths=(1., .5, .25),     # the fractions of its MACs each layer is timed at
                  n_runs:int=10,            # timings of each layer at each width, and of the model (their medians)
                  dtype=None):              # time under `torch.autocast` to this dtype (a mixed-precision fit's), else as the model is
-        self.__dict__.update({k: v for k,v in cost.__dict__.items()})   # its layers (`macs`), groups' axes (`cover`, `io`, `ii`) and units
+        self.__dict__.update(cost.__dict__)   # its layers (`macs`), groups' axes (`cover`, `io`, `ii`) and units
         was, A, self.dtype = model.training, len(self.cover) - 1, dtype
         model.eval()
         try:
@@ -86,9 +86,8 @@ class LatencyModel(MacsModel):
             for m, io, ii in zip(self.macs, self.io.tolist(), self.ii.tolist()):
                 if m not in ins: a.append(0.); b.append(None); act.append(0.); continue   # attention's products: below
                 inp, calls, numel = ins[m]
-                ps, ts = [], []
+                ps, ts, cut = [], [], (io != A) + (ii != A)   # the axes a group cuts: both lose sqrt(w) of their channels
                 for w in widths:
-                    cut = (io != A) + (ii != A)   # the axes a group cuts: both lose sqrt(w) of their channels
                     f = w ** (1/cut) if cut else 1.
                     lay, xi = narrowed(m, f if ii != A else 1., f if io != A else 1., inp)
                     ps.append(_fraction(m, lay)); ts.append(calls*latency(lay, xi, n_runs, dtype=dtype))
