@@ -6,7 +6,8 @@
 __all__ = []
 
 # %% ../nbs/10_all.ipynb #f7cc02b8
-from . import checks, data, granularity, criteria, schedule, groups, macs, spec, units, sparsifier, removal, callback, distill, report
+from . import checks, data, granularity, criteria, schedule, groups, macs, spec, units
+from . import sparsifier, removal, callback, distill, report
 from . import latency as _latency
 from .checks import *
 from .data import *
@@ -23,7 +24,8 @@ from .removal import *
 from .callback import *
 from .distill import *
 from .report import *
-from . import data_criteria as _data_criteria, iterative as _iterative, oracle as _oracle, dcp as _dcp, analysis as _analysis
+from . import data_criteria as _data_criteria, iterative as _iterative, oracle as _oracle
+from . import dcp as _dcp, analysis as _analysis
 from .data_criteria import *
 from .iterative import *
 from .oracle import *
@@ -36,6 +38,7 @@ from fastai.metrics import accuracy
 from fastai.callback.schedule import fit_one_cycle, fine_tune
 
 # %% ../nbs/10_all.ipynb #6d77e7fe
-__all__ = [n for mod in (checks, data, granularity, criteria, schedule, groups, macs, _latency, spec, units, sparsifier, removal, callback, distill, report,
-                         _data_criteria, _iterative, _oracle, _dcp, _analysis) for n in mod.__all__]
+__all__ = [n for mod in (checks, data, granularity, criteria, schedule, groups, macs, _latency, spec, units, sparsifier,
+                         removal, callback, distill, report, _data_criteria, _iterative, _oracle, _dcp, _analysis)
+           for n in mod.__all__]
 __all__ += ['demo_model', 'Learner', 'CrossEntropyLossFlat', 'accuracy']

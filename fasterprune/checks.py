@@ -36,9 +36,11 @@ def find_modules(model:nn.Module, items, name:str='exclude') -> dict:
     res = {}
     for e in items:
         if isinstance(e, str) and e in mods: res[e] = mods[e]
-        elif isinstance(e, str): raise ValueError(f"{name}={e!r} names no module of the model: use names such as {list(mods)[1:6]}")
+        elif isinstance(e, str):
+            raise ValueError(f"{name}={e!r} names no module of the model: use names such as {list(mods)[1:6]}")
         elif isinstance(e, nn.Module) and e in names: res[names[e]] = e
-        elif isinstance(e, nn.Module): raise ValueError(f"{name}: the {type(e).__name__} given is not a module of the model")
+        elif isinstance(e, nn.Module):
+            raise ValueError(f"{name}: the {type(e).__name__} given is not a module of the model")
         else:
             hint = ' (to choose layer kinds, use include)' if isinstance(e, type) else ''
             raise ValueError(f"{name}={e!r} is not allowed: use names or modules of the model{hint}")

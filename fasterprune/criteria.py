@@ -57,7 +57,8 @@ class Criteria:
     def scores(self, m:nn.Module, dims:tuple=()) -> torch.Tensor:
         "Per-weight scores of `m` reduced over `dims`, then normalised"
         if (self.needs_init and m not in self.init) or (self.needs_prev and m not in self.prev):
-            raise ValueError(f"criteria {self.name!r} needs the weights of an earlier step: call `setup` on the layers first")
+            raise ValueError(f"criteria {self.name!r} needs the weights of an earlier step: "
+                             "call `setup` on the layers first")
         s = self.f(m.weight.detach(), self.init.get(m), self.prev.get(m))
         if dims: s = _REDUCE[self.reduce](s, dims)
         return normalize_scores(s, self.normalize)
@@ -113,7 +114,8 @@ large_init_large_final = register_criteria(Criteria(_min_abs, needs_init=True, n
 small_init_small_final = register_criteria(Criteria(_neg_max_abs, needs_init=True, name='small_init_small_final'))
 magnitude_increase = register_criteria(Criteria(_increase, needs_init=True, name='magnitude_increase'))
 movement = register_criteria(Criteria(_move, needs_init=True, name='movement'))
-updating_magnitude_increase = register_criteria(Criteria(_increase_prev, needs_prev=True, name='updating_magnitude_increase'))
+updating_magnitude_increase = register_criteria(Criteria(_increase_prev, needs_prev=True,
+                                                         name='updating_magnitude_increase'))
 updating_movement = register_criteria(Criteria(_move_prev, needs_prev=True, name='updating_movement'))
 
 # %% ../nbs/02_criteria.ipynb #b66a0422
@@ -125,5 +127,6 @@ def get_criteria(c) -> Criteria:
     if isinstance(c, str):
         check_choice('criteria', c, CRITERIA)
         c = CRITERIA[c]
-    if not isinstance(c, Criteria): raise ValueError(f"criteria={c!r} is not allowed: use a Criteria or one of {list(CRITERIA)}")
+    if not isinstance(c, Criteria):
+        raise ValueError(f"criteria={c!r} is not allowed: use a Criteria or one of {list(CRITERIA)}")
     return c.new()

@@ -19,7 +19,8 @@ __all__ = ['FMNIST_CLASSES', 'DEBIAN_FMNIST', 'read_idx', 'load_fashion_mnist', 
            'fashion_mnist_folder', 'mask_of', 'fashion_mnist_texts', 'plain', 'run_model', 'example_input']
 
 # %% ../nbs/00_data.ipynb #baedab06
-FMNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
+FMNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag',
+                  'Ankle boot']
 DEBIAN_FMNIST = Path('/usr/share/datasets/fashion-mnist')
 _FILES = dict(x_train='train-images-idx3-ubyte', y_train='train-labels-idx1-ubyte',
               x_valid='t10k-images-idx3-ubyte',  y_valid='t10k-labels-idx1-ubyte')
@@ -90,12 +91,13 @@ class ImageTensors:
         return (*o[:-1], self.vocab[int(o[-1])])
 
 class PrepBatch:
-    "Turn a batch of `uint8` images (with or without labels) into normalised floats of `size` pixels and `n_channels` channels"
+    "Turn a batch of `uint8` images (labelled or not) into normalised floats of `size` pixels and `n_channels` channels"
     def __init__(self, size, n_channels=1, mean=0.286, std=0.353): store_attr()
     def __call__(self, b):
         x, *y = (b,) if isinstance(b, torch.Tensor) else b   # `learn.predict` and `test_dl` batches have no label
         x = (x.float().unsqueeze(1)/255 - self.mean)/self.std
-        if x.shape[-1] != self.size: x = F.interpolate(x, size=(self.size, self.size), mode='bilinear', align_corners=False)
+        if x.shape[-1] != self.size:
+            x = F.interpolate(x, size=(self.size, self.size), mode='bilinear', align_corners=False)
         return (x.expand(-1, self.n_channels, -1, -1).contiguous(), *y)
     def decode(self, b): return b
 
@@ -127,7 +129,8 @@ def fashion_mnist(path=None,         # folder with the IDX files, tried first
     d, src = load_fashion_mnist(path, download=download)
     vocab = FMNIST_CLASSES if src.startswith('fashion') else [str(i) for i in range(10)]
     cs = list(range(10)) if classes is None else [int(c) for c in classes]
-    if not cs or len(set(cs)) < len(cs) or not set(cs) <= set(range(10)): raise ValueError(f"classes={classes!r} is not allowed: use distinct labels among 0..9")
+    if not cs or len(set(cs)) < len(cs) or not set(cs) <= set(range(10)):
+        raise ValueError(f"classes={classes!r} is not allowed: use distinct labels among 0..9")
     new, sets = np.full(10, -1), {}
     new[cs] = np.arange(len(cs))   # the classes kept, numbered in the order given
     for s in ('train', 'valid'):
@@ -139,7 +142,8 @@ def fashion_mnist(path=None,         # folder with the IDX files, tried first
     mean, std = xt.mean()/255, xt.std()/255
     prep = PrepBatch(size, n_channels, float(mean), float(std))
     vocab = [vocab[c] for c in cs]
-    mk = lambda x,y: ImageTensors(torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(y.astype(np.int64)), vocab)
+    mk = lambda x,y: ImageTensors(torch.from_numpy(np.ascontiguousarray(x)),
+                                  torch.from_numpy(y.astype(np.int64)), vocab)
     trn = DataLoader(mk(xt,yt), bs=bs, shuffle=True, drop_last=True, device=device, after_batch=prep)
     val = DataLoader(mk(xv,yv), bs=bs*2, device=device, after_batch=prep)
     dls = _Loaders(trn, val, device=device)
@@ -173,7 +177,8 @@ def fashion_mnist_folder(path,             # folder to write into (created; file
             if fn.exists(): continue
             fn.parent.mkdir(parents=True, exist_ok=True)
             if size and size != a.shape[-1]:
-                a = F.interpolate(torch.from_numpy(a)[None,None].float(), size=(size, size), mode='bilinear').round().clamp(0, 255).byte()[0,0].numpy()
+                a = F.interpolate(torch.from_numpy(a)[None,None].float(), size=(size, size),
+                                  mode='bilinear').round().clamp(0, 255).byte()[0,0].numpy()
             _png(a, fn)
             _png(((a > 32)*1).astype(np.uint8), path/'masks'/fn.name)
     return path
@@ -189,7 +194,7 @@ def fashion_mnist_texts(n:int=200,     # sentences
                         seed:int=42,   # which images and words
                         download=None  # see `load_fashion_mnist`
                        ):
-    "A DataFrame of short sentences naming Fashion-MNIST items (`text`) with their class (`label`), for a text classifier"
+    "A DataFrame of short sentences naming Fashion-MNIST items (`text`) and their class (`label`) for a text classifier"
     import pandas as pd
     check_int(n, 'n', 1)
     d, src = load_fashion_mnist(download=download)
@@ -202,7 +207,8 @@ def fashion_mnist_texts(n:int=200,     # sentences
 
 # %% ../nbs/00_data.ipynb #b17ecec8
 def plain(x):
-    "`x` (a tensor, or a tuple, list or dict of them) with fastai's tensor subclasses (`TensorImage`, `TensorText`...) made plain tensors"
+    """`x` (a tensor, or a tuple, list or dict of them) with fastai's tensor subclasses (`TensorImage`, `TensorText`...)
+    made plain tensors"""
     if isinstance(x, torch.Tensor): return x.as_subclass(torch.Tensor)
     if isinstance(x, (tuple, list)): return type(x)(plain(o) for o in x)
     if isinstance(x, dict): return {k: plain(v) for k,v in x.items()}
@@ -215,9 +221,11 @@ def run_model(model:nn.Module, x):
 
 # %% ../nbs/00_data.ipynb #4825c3cc
 def example_input(dls, n:int=2):
-    "The first `n` samples of a batch of `dls`, to trace a model with: a tensor, or a tuple when the model takes several inputs"
+    "The first `n` samples of a `dls` batch, to trace a model with: a tensor, or a tuple for a model of several inputs"
     dl = getattr(dls.train, 'dl', dls.train)   # under DistributedDL, the loader it wraps
     rng = getattr(dl, 'rng', None); st = rng.getstate() if rng is not None else None
-    xs = tuple(plain(t[:n]) for t in dl.one_batch()[:getattr(dls, 'n_inp', 1)])   # plain tensors: fastai's subclasses change what tracing sees
-    if rng is not None: rng.setstate(st); dl.rng = rng   # drawing the sample leaves the fit's batches as they were (iterating replaces `dl.rng`)
+    # plain tensors: fastai's subclasses change what tracing sees
+    xs = tuple(plain(t[:n]) for t in dl.one_batch()[:getattr(dls, 'n_inp', 1)])
+    # drawing the sample leaves the fit's batches as they were (iterating replaces `dl.rng`)
+    if rng is not None: rng.setstate(st); dl.rng = rng
     return xs[0] if len(xs) == 1 else xs

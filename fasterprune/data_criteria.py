@@ -16,7 +16,8 @@ __all__ = ['taylor', 'apoz', 'mean_activation', 'taylor_weight', 'bn_scale', 'fp
 
 # %% ../nbs/02b_data_criteria.ipynb #48f7c3c4
 def _chan_mean(m, t):
-    "Mean of `m`'s output `t` over every axis but its channels' (1 for a conv, the last for a linear layer or a LayerNorm over tokens), e.g. batch and space"
+    """Mean of `m`'s output `t` over every axis but its channels' (1 for a conv, the last for a linear layer
+    or a LayerNorm over tokens), e.g. batch and space"""
     ax = t.dim() - 1 if isinstance(m, nn.Linear) or norm_axis(m) == -1 else 1
     return t.mean([d for d in range(t.dim()) if d != ax]) if t.dim() > 1 else t
 
@@ -60,7 +61,8 @@ class _Accumulates:
     def reset(self): self.update(None); self.detach()
     def nbytes(self): return sum(t.numel()*t.element_size() for t in self.acc.values())
     def _mean(self, m):
-        "The statistic's mean since the last pruning step; None (and `m` in `no_data`) for a layer no gradient reached (frozen) or no batch yet"
+        """The statistic's mean since the last pruning step; None (and `m` in `no_data`) for a layer no gradient reached
+        (frozen) or no batch yet"""
         if m in self.acc: return self.acc[m] / self.n[m]
         self.no_data.add(m)
 
@@ -94,7 +96,8 @@ class DataCriteria(_Accumulates, Criteria):
     def scores(self, m, dims=()):
         "Mean statistic per output channel since the last pruning step, shaped for `dims`"
         s, ax = self._mean(m), _filter_axis(self, m, dims, 'scores output channels')
-        if s is None: s = m.weight.detach().abs().float().movedim(ax, 0).reshape(m.weight.shape[ax], -1).mean(1)   # no data: the filters' magnitude
+        # no data: the filters' magnitude
+        if s is None: s = m.weight.detach().abs().float().movedim(ax, 0).reshape(m.weight.shape[ax], -1).mean(1)
         return _per_filter(self, m, s, ax)
 
 # %% ../nbs/02b_data_criteria.ipynb #d3a36661
@@ -112,10 +115,12 @@ class WeightTaylor(_Accumulates, Criteria):
     def __init__(self, reduce='sum', normalize=None, name='taylor_weight'):
         super().__init__(None, reduce=reduce, normalize=normalize, name=name)
         self._start()
-    def new(self, **kwargs): return WeightTaylor(**{**dict(reduce=self.reduce, normalize=self.normalize, name=self.name), **kwargs})
+    def new(self, **kwargs):
+        return WeightTaylor(**{**dict(reduce=self.reduce, normalize=self.normalize, name=self.name), **kwargs})
     def attach(self, layers):
         self.detach()
-        for m in layers: self.hooks.append(m.weight.register_hook(lambda g, m=m: self._add(m, (m.weight.detach()*g).pow(2))))
+        for m in layers:
+            self.hooks.append(m.weight.register_hook(lambda g, m=m: self._add(m, (m.weight.detach()*g).pow(2))))
     def scores(self, m, dims=()):
         s = self._mean(m)
         if s is None: s = m.weight.detach().abs().float()   # no data: the weights' magnitude
@@ -135,7 +140,9 @@ class BNSlimming(Callback):
     def __init__(self, s:float=1e-4):
         if not (isinstance(s, (int, float)) and s >= 0): raise ValueError(f"s={s!r} is not allowed: use a float >= 0")
         store_attr()
-    def before_fit(self): self.gammas = [m.weight for m in self.model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.affine]
+    def before_fit(self):
+        self.gammas = [m.weight for m in self.model.modules()
+                       if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.affine]
     def after_backward(self):
         for g in self.gammas:
             if g.grad is not None: g.grad.add_(g.detach().sign(), alpha=self.s)
@@ -148,7 +155,8 @@ class LayerCriteria(Criteria):
         super().__init__(f, normalize=normalize, name=name or getattr(f, '__name__', 'layer'))
         self.kwargs = kwargs
     def new(self, **kwargs):
-        return LayerCriteria(self.f, name=self.name, normalize=kwargs.pop('normalize', self.normalize), **{**self.kwargs, **kwargs})
+        return LayerCriteria(self.f, name=self.name, normalize=kwargs.pop('normalize', self.normalize),
+                             **{**self.kwargs, **kwargs})
     def __call__(self, **kwargs): return self.new(**kwargs)
     def scores(self, m, dims=()):
         w, ax = m.weight.detach(), _filter_axis(self, m, dims, 'compares whole filters')

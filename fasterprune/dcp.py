@@ -42,8 +42,9 @@ def find_stages(model:nn.Module, x, n_stages:int) -> list:
     blocks = [i for i, (m, _, _) in enumerate(calls) if _has_layer(m)]
     ok = [j for j, i in enumerate(blocks[:-1]) if i+1 < len(calls) and calls[i+1][1] is calls[i][2]]
     if len(ok) < n_stages:
-        raise ValueError(f"n_stages={n_stages} is not allowed for this model: DCP found {len(ok)} places where a stage can end "
-                         f"(after a module whose whole output the next one reads); use n_stages <= {len(ok)}")
+        raise ValueError(f"n_stages={n_stages} is not allowed for this model: DCP found {len(ok)} places "
+                         "where a stage can end (after a module whose whole output the next one reads); "
+                         f"use n_stages <= {len(ok)}")
     cum = torch.tensor([_n_layers(calls[i][0]) for i in blocks]).cumsum(0).tolist()   # layers up to each block
     cuts, start = [], 0
     for p in range(1, n_stages+1):   # the cut nearest the even split of the layers, leaving room for the next ones
@@ -72,7 +73,8 @@ def dcp_layers(groups:list) -> list:
         ins = g.consumers()
         if len(ins) != 1 or g.blocks != 1: continue
         m = ins[0].module
-        if isinstance(m, nn.Linear) or (isinstance(m, nn.modules.conv._ConvNd) and m.groups == 1): res.append((g, ins[0]))
+        if isinstance(m, nn.Linear) or (isinstance(m, nn.modules.conv._ConvNd) and m.groups == 1):
+            res.append((g, ins[0]))
     return res
 
 def channel_grad_norms(mb, grad:torch.Tensor, n:int) -> torch.Tensor:
@@ -99,12 +101,14 @@ class DCP:
             if not (isinstance(v, int) and v >= lo): raise ValueError(f"{k}={v!r} is not allowed: use an int >= {lo}")
         for k in ('lr', 'lam'):
             v = locals()[k]
-            if not (isinstance(v, (int, float)) and v > 0): raise ValueError(f"{k}={v!r} is not allowed: use a number > 0")
-        self.spec = PruneSpec(prune_ratio, 'filter', 'local', criteria or 'large_final', exclude=exclude)   # the sparsifier's, checked now
+            if not (isinstance(v, (int, float)) and v > 0):
+                raise ValueError(f"{k}={v!r} is not allowed: use a number > 0")
+        # the sparsifier's, checked now
+        self.spec = PruneSpec(prune_ratio, 'filter', 'local', criteria or 'large_final', exclude=exclude)
         store_attr()
 
     def _loss(self, p, head, cut, layer=None, final=True):
-        "Stage `p`'s loss on the next batch: `lam` x the head's (the network's in the last stage), + `L`, + reconstruction"
+        "Stage `p`'s loss on the next batch: `lam` x the head's (the last stage: the network's) + `L` + reconstruction"
         xb, yb = next(self.batches)
         st = {}
         hs = [_catch(layer, st, 'y')] if layer is not None else []
@@ -138,7 +142,8 @@ class DCP:
                 k = min(self.n_per_step, n - done)
                 if self.criteria is None:
                     loss = self._loss(p, head, cut, mb.module, final=False)
-                    self.sp.prune_more(k, key, scores=channel_grad_norms(mb, torch.autograd.grad(loss, mb.param)[0], g.n))
+                    self.sp.prune_more(k, key,
+                                       scores=channel_grad_norms(mb, torch.autograd.grad(loss, mb.param)[0], g.n))
                 else: self.sp.prune_more(k, key)
                 self.sp.apply()
                 self._fit(ps, self.iters_layer, p, head, cut, mb.module, final=False)
@@ -178,19 +183,23 @@ def prune(self:DCP, learn:Learner) -> pd.DataFrame:
     self.sp = Sparsifier(self.model, spec=self.spec, x=x)
     if self.remove: check_removable(self.sp)   # on a copy of the model and of the sparsifier's graph
     layers = dcp_layers([self.sp.group(k) for k in self.sp.keys])
-    if not layers: raise ValueError("DCP found no channel that feeds exactly one conv or linear layer: nothing to prune")
+    if not layers:
+        raise ValueError("DCP found no channel that feeds exactly one conv or linear layer: nothing to prune")
     name_of, orig = {m: n for n, m in self.model.named_modules()}, dict(self.original.named_modules())
     self.orig_of = {m: orig[n] for m, n in name_of.items()}
     stage_of = {l: k for k, st in enumerate(stages) for s in st for l in s.modules()}
     order, key_of = {m: i for i, m in enumerate(name_of)}, {id(self.sp.group(k)): k for k in self.sp.keys}
     feats = {}
-    with torch.no_grad(): out = _run(self.model.eval(), x, [_catch(st[-1], feats, k) for k, st in enumerate(stages[:-1])])
+    with torch.no_grad():
+        out = _run(self.model.eval(), x, [_catch(st[-1], feats, k) for k, st in enumerate(stages[:-1])])
     dev = next(self.model.parameters()).device
     self.heads = [aux_head(feats[k], out.shape[-1]).to(dev) for k in range(len(stages)-1)]
-    todo = [sorted([l for l in layers if stage_of.get(l[1].module) == p], key=lambda l: order[l[1].module]) for p in range(len(stages))]
+    todo = [sorted([l for l in layers if stage_of.get(l[1].module) == p], key=lambda l: order[l[1].module])
+            for p in range(len(stages))]
     self.n_batches = self.work(todo)
     pb = progress_bar(_batches(learn.dls.train, self.n_batches), leave=False, total=self.n_batches,
-                      display=self.n_batches > 0 and getattr(learn, 'progress', None) is not None)   # hidden by `learn.no_bar()`
+                      display=self.n_batches > 0 and
+                              getattr(learn, 'progress', None) is not None)   # hidden by `learn.no_bar()`
     self.batches, self.losses, rows = iter(pb), [], []
     self.model.train()
     for p, st in enumerate(stages):
@@ -201,7 +210,8 @@ def prune(self:DCP, learn:Learner) -> pd.DataFrame:
         for g, mb in todo[p]:
             pb.comment = f'stage {p}: {name_of[mb.module]}'
             self._select(key_of[id(g)], mb, p, head, cut)
-            rows.append(dict(layer=name_of[mb.module], stage=p, channels=g.n, kept=g.n - self.sp.n_pruned(key_of[id(g)])))
+            rows.append(dict(layer=name_of[mb.module], stage=p, channels=g.n,
+                             kept=g.n - self.sp.n_pruned(key_of[id(g)])))
     for _ in self.batches: pass   # all n_batches drawn: this only closes the bar
     self.losses = [float(l) for l in self.losses]
     if self.remove: remove_masked(self.sp, learn.opt)   # along the graph the sparsifier traced
@@ -210,7 +220,7 @@ def prune(self:DCP, learn:Learner) -> pd.DataFrame:
 
 @patch
 def work(self:DCP, todo:list) -> int:
-    "Mini-batches `prune` draws for `todo`, the (group, member) pairs to prune stage by stage: block-wise, then per selection"
+    "Mini-batches `prune` draws for `todo`, the (group, member) pairs pruned per stage: block-wise, then per selection"
     per_sel = (self.criteria is None) + self.iters_layer
     sels = sum(math.ceil(n_to_prune(g.n, self.prune_ratio)/self.n_per_step) for st in todo for g, _ in st)
     return len(todo)*self.iters_block + sels*per_sel

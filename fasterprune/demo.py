@@ -40,7 +40,8 @@ def run_demo(n_train:int=10000,  # training images (a random subset)
          lr:float=3e-3,      # maximum learning rate of the one-cycle fit
          target_macs:float=0.25 # fraction of the MACs left after pruning
         ):
-    "Dense vs pruned-and-removed training of a small ResNet on Fashion-MNIST, without and with distillation from the dense model"
+    """Dense vs pruned-and-removed training of a small ResNet on Fashion-MNIST, without and with distillation
+    from the dense model"""
     dls = fashion_mnist(n_train=n_train, n_valid=n_valid, bs=bs)
     print('\n== Dense training')
     dense = _learner(dls)
@@ -50,7 +51,8 @@ def run_demo(n_train:int=10000,  # training images (a random subset)
     learn.fit_one_cycle(epochs, lr, cbs=SparsifyCallback(granularity='filter', target_macs=target_macs, remove=True))
     print(f"\n== The same, distilled from the dense model: + KnowledgeDistillation(dense)")
     kd = _learner(dls)
-    kd.fit_one_cycle(epochs, lr, cbs=[SparsifyCallback(granularity='filter', target_macs=target_macs, remove=True), KnowledgeDistillation(dense)])
+    kd.fit_one_cycle(epochs, lr, cbs=[SparsifyCallback(granularity='filter', target_macs=target_macs, remove=True),
+                                      KnowledgeDistillation(dense)])
     _show('Filters per layer', filters_per_layer(dense.model, learn.model).set_index('layer'), '{:.0f}')
     cmp = compare_models(dense.model, learn.model, dls)
     cmp.insert(2, 'pruned + KD', compare_models(dense.model, kd.model, dls).pruned)
@@ -65,5 +67,6 @@ def main(n_train:int=10000,  # training images (a random subset of Fashion-MNIST
          lr:float=3e-3,      # maximum learning rate of the one-cycle fit
          target_macs:float=0.25 # fraction of the dense model's MACs left after pruning
         ):
-    "`make demo`: dense vs pruned-and-removed training of a small ResNet on Fashion-MNIST, without and with distillation (see `run_demo`)"
+    """`make demo`: dense vs pruned-and-removed training of a small ResNet on Fashion-MNIST, without and with
+    distillation (see `run_demo`)"""
     run_demo(n_train, n_valid, epochs, bs, lr, target_macs)

@@ -17,7 +17,8 @@ __all__ = ['soft_target_loss', 'KnowledgeDistillation']
 # %% ../nbs/07c_distill.ipynb #9b756653
 def soft_target_loss(pred:torch.Tensor, teacher_pred:torch.Tensor, T:float=4.) -> torch.Tensor:
     "KL divergence of the student's softened outputs from the teacher's, times `T`² (Hinton et al. 2015)"
-    return F.kl_div(F.log_softmax(pred.float()/T, -1), F.log_softmax(teacher_pred.float()/T, -1), log_target=True, reduction='batchmean') * T*T
+    return F.kl_div(F.log_softmax(pred.float()/T, -1), F.log_softmax(teacher_pred.float()/T, -1), log_target=True,
+                    reduction='batchmean') * T*T
 
 class KnowledgeDistillation(Callback):
     "Add the distance to a `teacher`'s softened outputs to the training loss"
@@ -26,14 +27,17 @@ class KnowledgeDistillation(Callback):
                  alpha:float=0.5,                 # weight of the soft term; 1 - alpha for the labels' loss
                  T:float=4.):                     # temperature of the softmax
         teacher = getattr(teacher, 'model', teacher)
-        if not isinstance(teacher, nn.Module): raise ValueError(f"teacher={teacher!r} is not allowed: use a trained nn.Module or Learner")
+        if not isinstance(teacher, nn.Module):
+            raise ValueError(f"teacher={teacher!r} is not allowed: use a trained nn.Module or Learner")
         if not 0 <= alpha <= 1: raise ValueError(f"alpha={alpha!r} is not allowed: use a weight in [0, 1]")
         if not T > 0: raise ValueError(f"T={T!r} is not allowed: use a temperature > 0")
         store_attr()
 
     def before_fit(self):
-        if self.teacher is self.learn.model or any(p is q for p in self.teacher.parameters() for q in self.learn.model.parameters()):
-            raise ValueError("teacher is the model being trained: pass a trained copy (copy.deepcopy(learn.model) after a dense fit)")
+        if self.teacher is self.learn.model or any(p is q for p in self.teacher.parameters()
+                                                   for q in self.learn.model.parameters()):
+            raise ValueError("teacher is the model being trained: pass a trained copy "
+                             "(copy.deepcopy(learn.model) after a dense fit)")
         self.teacher.to(next(self.learn.model.parameters()).device).eval().requires_grad_(False)
         self._check_outputs()
 
@@ -46,8 +50,9 @@ class KnowledgeDistillation(Callback):
         finally: m.train(was)
         shape = lambda o: tuple(o.shape) if isinstance(o, torch.Tensor) else type(o).__name__
         if shape(s) != shape(t):
-            raise ValueError(f"teacher={type(self.teacher).__name__} is not allowed for this model: on the same batch its outputs "
-                             f"are shaped {shape(t)} and the model's {shape(s)}; use a teacher with the model's outputs (the same classes)")
+            raise ValueError(f"teacher={type(self.teacher).__name__} is not allowed for this model: "
+                             f"on the same batch its outputs are shaped {shape(t)} and the model's {shape(s)}; "
+                             "use a teacher with the model's outputs (the same classes)")
 
     def after_loss(self):
         if not self.training: return

@@ -25,7 +25,8 @@ def register_layer(cls:type, # module class whose `weight` is pruned
     LAYER_ROLES[cls] = tuple(roles)
 
 for _n, _c in enumerate((nn.Conv1d, nn.Conv2d, nn.Conv3d), 1): register_layer(_c, ('out','in') + ('k',)*_n)
-for _n, _c in enumerate((nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d), 1): register_layer(_c, ('in','out') + ('k',)*_n)
+for _n, _c in enumerate((nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d), 1):
+    register_layer(_c, ('in','out') + ('k',)*_n)
 register_layer(nn.Linear, ('out', 'in'))
 
 # %% ../nbs/01_granularity.ipynb #18265497
@@ -45,7 +46,8 @@ def out_axis(m:nn.Module) -> int:
     return roles.index('out')
 
 def norm_axis(m:nn.Module) -> int|None:
-    "The channel axis of a norm layer whose statistics mix channels: -1 for a `LayerNorm` over one trailing size, 1 for a `LayerNorm2d` (timm's, torchvision's) or a `GroupNorm`; else None"
+    """The channel axis of a norm layer whose statistics mix channels: -1 for a `LayerNorm` over one trailing size,
+    1 for a `LayerNorm2d` (timm's, torchvision's) or a `GroupNorm`; else None"""
     if isinstance(m, nn.GroupNorm): return 1
     if not (isinstance(m, nn.LayerNorm) and len(m.normalized_shape) == 1): return None
     return 1 if any(c.__name__.endswith('2d') for c in type(m).__mro__) else -1   # (timm's LayerNorm2dNoBias too)
@@ -55,9 +57,12 @@ def check_types(types, name:str='include') -> tuple:
     ts = tuple(types) if isinstance(types, (list, tuple, set)) else (types,)
     ok = [t.__name__ for t in prunable_types()]
     for t in ts:
-        if isinstance(t, str): raise ValueError(f"{name}={t!r} is not allowed: pass the layer class (e.g. nn.{t}), not its name; prunable kinds: {ok}")
+        if isinstance(t, str):
+            raise ValueError(f"{name}={t!r} is not allowed: pass the layer class (e.g. nn.{t}), not its name; "
+                             f"prunable kinds: {ok}")
         if not (isinstance(t, type) and issubclass(t, nn.Module) and layer_roles(t) is not None):
-            raise ValueError(f"{name}={t!r} is not allowed: use prunable layer classes from {ok} (see `register_layer`)")
+            raise ValueError(f"{name}={t!r} is not allowed: use prunable layer classes from {ok} "
+                             "(see `register_layer`)")
     return ts
 
 # %% ../nbs/01_granularity.ipynb #ff0b05ff
@@ -79,7 +84,8 @@ GRANULARITIES = {
 }
 
 def register_granularity(name:str, # the name users pass as `granularity`
-                         f=None     # roles -> tuple of reduced axes, or None where undefined; None alone: a kind of unit of its own (see `register_units`)
+                         f=None     # roles -> tuple of reduced axes, or None where undefined;
+                                    #   None alone: a kind of unit of its own (see `register_units`)
                         ):
     "Add a granularity"
     GRANULARITIES[name] = f
@@ -112,10 +118,11 @@ def _parse_nm(name):
 def granularity_names() -> list: return list(GRANULARITIES) + ["'N:M'"]
 
 def check_granularity(name:str, types=None):
-    "Fail unless `name` is a granularity defined for every layer type in `types` (None: all registered; (): the name only)"
+    "Fail unless `name` is a granularity defined for every layer type in `types` (None: all registered; (): name only)"
     if not isinstance(name, str) or (name not in GRANULARITIES and not _parse_nm(name)):
         raise ValueError(f"granularity={name!r} is not allowed: use one of {granularity_names()}")
-    if _parse_nm(name) or GRANULARITIES[name] is None: return   # N:M, or a kind of unit of its own: no layer reduction to check
+    # N:M, or a kind of unit of its own: no layer reduction to check
+    if _parse_nm(name) or GRANULARITIES[name] is None: return
     for t in check_types(types) if types is not None else prunable_types():
         if GRANULARITIES[name](layer_roles(t)) is None:
             ok = [g for g,f in GRANULARITIES.items() if f is not None and f(layer_roles(t)) is not None]
@@ -126,5 +133,7 @@ def get_granularity(m:nn.Module, name:str) -> Granularity:
     roles = layer_roles(m)
     if roles is None: raise ValueError(f"{type(m).__name__} is not a prunable layer kind: see `register_layer`")
     check_granularity(name, [type(m)])
-    if not _parse_nm(name) and GRANULARITIES[name] is None: raise ValueError(f"granularity={name!r} is a kind of unit of its own, not a reduction of {type(m).__name__}'s weight")
+    if not _parse_nm(name) and GRANULARITIES[name] is None:
+        raise ValueError(f"granularity={name!r} is a kind of unit of its own, "
+                         f"not a reduction of {type(m).__name__}'s weight")
     return Granularity(name, roles)

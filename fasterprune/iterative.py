@@ -35,7 +35,7 @@ class IterativePruning(Callback):
                  min_accuracy:float=None,    # stop (and undo the step) when validation accuracy falls below
                  validate:bool=False,        # measure validation accuracy after each step
                  remove:bool=True,           # remove the pruned channels when fit ends
-                 exclude=None,               # names or modules whose output channels stay (the output layer always does)
+                 exclude=None,               # names or modules whose output channels stay (always the output layer)
                  plot:bool=False):           # redraw the three panels after each step
         check_int(max_to_prune, 'max_to_prune', 1); check_int(n_batches, 'n_batches', 1)
         for k in ('validate', 'remove', 'plot'): check_bool(locals()[k], k)
@@ -46,11 +46,13 @@ class IterativePruning(Callback):
             if v is not None and not (isinstance(v, numbers.Real) and not isinstance(v, bool) and 0 < v < 1):
                 raise ValueError(f"{k}={v!r} is not allowed: use a fraction in (0, 1)")
         if min_accuracy is not None and not validate: raise ValueError("min_accuracy needs validate=True")
-        self.spec = PruneSpec(1.0, 'filter', 'global', criteria, exclude=exclude)   # one ranking across all groups; `prune_more` sets how many
+        # one ranking across all groups; `prune_more` sets how many
+        self.spec = PruneSpec(1.0, 'filter', 'global', criteria, exclude=exclude)
         store_attr(but='criteria,exclude')
 
     def after_create(self): self._setup()   # in `Learner(cbs=...)`: the masks exist before `learn.load`
-    def __getstate__(self): return {**self.__dict__, 'sp': None}   # (learn.export) a traced graph does not pickle: set up again from the model loaded
+    # (learn.export) a traced graph does not pickle: set up again from the model loaded
+    def __getstate__(self): return {**self.__dict__, 'sp': None}
     def _setup(self):
         self.sample = example_input(self.dls)
         self.sp = Sparsifier(self.model, spec=self.spec, x=self.sample)
@@ -75,15 +77,17 @@ class IterativePruning(Callback):
     def _check_fit(self):
         "Refuse a `max_to_prune`, `min_units` or `n_batches` under which no pruning step could run in this fit"
         if self.max_to_prune > self.n_free:
-            raise ValueError(f"max_to_prune={self.max_to_prune} is more than the {self.n_free} channels that can be pruned")
+            raise ValueError(f"max_to_prune={self.max_to_prune} is more than the {self.n_free} channels "
+                             "that can be pruned")
         left = self.n_total - self.sp.n_pruned()
         if self.min_units is not None and self.min_units >= left:
-            raise ValueError(f"min_units={self.min_units} is not allowed for this model: it has {left} prunable channels left, "
-                             f"so no pruning step could run; use min_units < {left}")
+            raise ValueError(f"min_units={self.min_units} is not allowed for this model: it has {left} prunable "
+                             f"channels left, so no pruning step could run; use min_units < {left}")
         n_steps = self.n_epoch*len(self.dls.train)
         if self.n_batches > n_steps:
-            raise ValueError(f"n_batches={self.n_batches} is not allowed for this fit: it trains on {n_steps} mini-batches "
-                             f"(n_epoch={self.n_epoch} x {len(self.dls.train)} per epoch), so no pruning step could run; use n_batches <= {n_steps}")
+            raise ValueError(f"n_batches={self.n_batches} is not allowed for this fit: it trains on {n_steps} "
+                             f"mini-batches (n_epoch={self.n_epoch} x {len(self.dls.train)} per epoch), "
+                             f"so no pruning step could run; use n_batches <= {n_steps}")
 
     def after_step(self):
         self.sp.apply()
@@ -94,7 +98,8 @@ class IterativePruning(Callback):
         if self.training: self.losses.append(self.loss.detach())
 
     def _end(self, learn):
-        "After every other callback's `after_fit`: make the weights what the masks say, remove the masks, then the pruned channels"
+        """After every other callback's `after_fit`: make the weights what the masks say, remove the masks,
+        then the pruned channels"""
         sp, self.sp = self.sp, None
         self.losses = [float(l) for l in self.losses]
         if self.remove: remove_masked(sp, learn.opt)   # along the graph the sparsifier traced
@@ -117,11 +122,13 @@ class IterativePruning(Callback):
         k = min(self.max_to_prune, self.n_free - self.n_pruned)
         if self.min_units is not None: k = min(k, self.n_total - self.n_pruned - self.min_units)
         if k <= 0: raise CancelFitException()
-        old = {k: v.clone() for k, v in self.model.state_dict().items()} if self.min_accuracy else None   # masks included
+        # masks included
+        old = {k: v.clone() for k, v in self.model.state_dict().items()} if self.min_accuracy else None
         self.sp.prune_more(k); self.sp.apply()
         self.n_pruned += k; self.iter_ += 1
         p, m = self._size()
-        self.n_units.append(self.n_total - self.n_pruned); self.params.append(p/self.params0); self.macs.append(m/self.macs0)
+        self.n_units.append(self.n_total - self.n_pruned); self.params.append(p/self.params0)
+        self.macs.append(m/self.macs0)
         if self.validate: self.accs.append(self._acc())
         if self.plot: self.show()
         if self.min_accuracy is not None and self.accs[-1] < self.min_accuracy:
@@ -142,7 +149,8 @@ def show(self:IterativePruning):
     axs[0].plot([float(l) for l in self.losses]); axs[0].set_title('mini-batch loss'); axs[0].set_xlabel('iteration')
     if self.accs: axs[1].plot(range(len(self.accs)), self.accs, marker='o')
     axs[1].set_title('validation accuracy'); axs[1].set_xlabel('pruning iteration')
-    axs[2].plot(range(len(self.n_units)), self.n_units, marker='o'); axs[2].set_title('prunable filters'); axs[2].set_xlabel('pruning iteration')
+    axs[2].plot(range(len(self.n_units)), self.n_units, marker='o')
+    axs[2].set_title('prunable filters'); axs[2].set_xlabel('pruning iteration')
     fig.tight_layout()
     try:
         from IPython.display import display, clear_output

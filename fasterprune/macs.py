@@ -11,7 +11,8 @@ from .granularity import prunable_types
 from .data import run_model
 from .groups import IN_CHANNEL_FNS, attention_heads
 
-def _is_dw(m): return isinstance(m, nn.modules.conv._ConvNd) and m.groups > 1 and m.groups == m.in_channels == m.out_channels
+def _is_dw(m):
+    return isinstance(m, nn.modules.conv._ConvNd) and m.groups > 1 and m.groups == m.in_channels == m.out_channels
 def _is_grouped(m): return isinstance(m, nn.modules.conv._ConvNd) and m.groups > 1 and not _is_dw(m)
 
 # %% auto #0
@@ -27,17 +28,23 @@ def _attended(t, m) -> tuple:
 
 @torch.no_grad()
 def layer_macs(model:nn.Module, x) -> dict:
-    "MACs of every conv and linear layer and every attention layer's products of `model` for one sample of `x`, by module (a layer called twice counts twice)"
+    """MACs of every conv and linear layer and every attention layer's products of `model` for one sample of `x`,
+    by module (a layer called twice counts twice)"""
     res, was = {}, model.training
-    bs = (x[0] if isinstance(x, (list, tuple)) else x).shape[0]   # a layer may see more rows: windows of a sample (swin)
+    # a layer may see more rows: windows of a sample (swin)
+    bs = (x[0] if isinstance(x, (list, tuple)) else x).shape[0]
     def add(m, v): res[m] = res.get(m, 0) + v
     def hook(m, i, o):
-        t = i[0] if isinstance(m, nn.modules.conv._ConvTransposeNd) else o   # a transposed conv runs its weight once per input position
-        add(m, (t[0, 0].numel() if isinstance(m, nn.modules.conv._ConvNd) else t.numel() // t.shape[-1] // bs) * m.weight.numel())
+        # a transposed conv runs its weight once per input position
+        t = i[0] if isinstance(m, nn.modules.conv._ConvTransposeNd) else o
+        add(m, (t[0, 0].numel() if isinstance(m, nn.modules.conv._ConvNd) else t.numel() // t.shape[-1] // bs)
+               * m.weight.numel())
     def attn_hook(m, args, kw, o):   # q by k and attention by v: sequences x tokens² x head dims
         s, n = _attended(args[0] if args else next(iter(kw.values())), m)
         add(m, s // bs * 2 * n*n * m.num_heads*heads[m].dim)
-    def swa_hook(m, args, kw, o):   # torchvision's window attention (v1) passes its layers' weights to a function: their MACs (its products are `attn_hook`'s)
+    # torchvision's window attention (v1) passes its layers' weights to a function: their MACs
+    # (its products are `attn_hook`'s)
+    def swa_hook(m, args, kw, o):
         s, n = _attended(args[0] if args else next(iter(kw.values())), m)
         add(m, s // bs * n * (m.qkv.weight.numel() + m.proj.weight.numel()))
     def mha_hook(m, args, kw, o):   # so does nn.MultiheadAttention
@@ -48,8 +55,10 @@ def layer_macs(model:nn.Module, x) -> dict:
     heads = {h.attn: h for h in attention_heads(model).values()}
     hs = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, prunable_types())]
     hs += [m.register_forward_hook(attn_hook, with_kwargs=True) for m in heads]
-    hs += [m.register_forward_hook(swa_hook, with_kwargs=True) for m in model.modules() if type(m) is ShiftedWindowAttention]
-    hs += [m.register_forward_hook(mha_hook, with_kwargs=True) for m in model.modules() if type(m) is nn.MultiheadAttention]
+    hs += [m.register_forward_hook(swa_hook, with_kwargs=True) for m in model.modules()
+           if type(m) is ShiftedWindowAttention]
+    hs += [m.register_forward_hook(mha_hook, with_kwargs=True) for m in model.modules()
+           if type(m) is nn.MultiheadAttention]
     try: run_model(model.eval(), x)
     finally:
         for h in hs: h.remove()
@@ -58,14 +67,17 @@ def layer_macs(model:nn.Module, x) -> dict:
 
 # %% ../nbs/04b_macs.ipynb #b162a109
 def _grouped_ins(dg, groups, convs) -> list:
-    "[(group, conv, root_of)]: the channel of `group` that feeds each input channel of the grouped `convs` (`group.n`: none), along the traced graph `dg`"
+    """[(group, conv, root_of)]: the channel of `group` that feeds each input channel of the grouped `convs`
+    (`group.n`: none), along the traced graph `dg`"""
     res = []
     outs = {mb.module: (g, mb) for g in groups for mb in g.producers()}
     for c in convs:
         roots = {}   # group -> root_of over c's input channels
         for it in dg.get_pruning_group(c, tpf.prune_conv_in_channels, list(range(c.in_channels))):
             m = it.dep.target.module
-            if m not in outs or it.dep.handler in IN_CHANNEL_FNS or it.root_idxs is None or None in it.root_idxs: continue   # only producers feed c
+            # only producers feed c
+            if m not in outs or it.dep.handler in IN_CHANNEL_FNS or it.root_idxs is None or None in it.root_idxs:
+                continue
             g, mb = outs[m]
             ro = roots.setdefault(g, torch.full((c.in_channels,), g.n, dtype=torch.long))
             ro[torch.tensor([int(r) for r in it.root_idxs])] = mb.root_of.cpu()[torch.tensor([int(i) for i in it.idxs])]
@@ -73,20 +85,23 @@ def _grouped_ins(dg, groups, convs) -> list:
     return res
 
 class MacsModel:
-    "The MACs of the conv and linear layers of a model whose channel `groups` are masked, and what each unit (a group's position) costs"
+    """The MACs of the conv and linear layers of a model whose channel `groups` are masked, and what each unit
+    (a group's position) costs"""
     def __init__(self, model:nn.Module, x,   # the model, and an input batch
                  groups:dict,                # {key: ChannelGroup}: the units, one per position of each group
-                 dg):                        # the graph the groups were traced in (a grouped conv's inputs are read along it)
+                 dg):                        # the groups' traced graph (a grouped conv's inputs are read along it)
         self.macs = layer_macs(model, x)
         self.keys = list(groups)
         gs = list(groups.values())
         sizes = [g.n // g.blocks for g in gs]
         self.sizes = dict(zip(self.keys, sizes))   # units per key
         self.offsets = dict(zip(self.keys, torch.tensor([0, *sizes]).cumsum(0).tolist()))
-        axes = [(g, mb.module, mb.out, mb.root_of, mb.param.shape[mb.axis]) for g in gs for mb in g.producers() + g.consumers()
-                if mb.module in self.macs]
-        axes += [(g, c, False, ro, c.in_channels) for g, c, ro in _grouped_ins(dg, gs, [m for m in self.macs if _is_grouped(m)])]
-        rows, off = {}, dict(zip(map(id, gs), self.offsets.values()))   # (layer, out axis?) -> the fraction of the axis' channels in each unit (a concat's input takes several groups)
+        axes = [(g, mb.module, mb.out, mb.root_of, mb.param.shape[mb.axis])
+                for g in gs for mb in g.producers() + g.consumers() if mb.module in self.macs]
+        axes += [(g, c, False, ro, c.in_channels)
+                 for g, c, ro in _grouped_ins(dg, gs, [m for m in self.macs if _is_grouped(m)])]
+        # (layer, out axis?) -> the fraction of the axis' channels in each unit (a concat's input takes several groups)
+        rows, off = {}, dict(zip(map(id, gs), self.offsets.values()))
         for g, m, out, root_of, size in axes:
             cover = torch.bincount(root_of.cpu(), minlength=g.n+1)[:-1].view(g.blocks, -1).sum(0).float()
             row = rows.setdefault((m, out), torch.zeros(sum(sizes)))
@@ -94,9 +109,11 @@ class MacsModel:
         io, A = {a: i for i,a in enumerate(rows)}, len(rows)
         self.cover = torch.stack([*rows.values(), torch.zeros(sum(sizes))])   # last row: an axis no group cuts
         self.dense = torch.tensor([float(v) for v in self.macs.values()])
-        qkv = {g.heads.attn: g.heads.qkv for g in gs if g.heads}   # an attention layer's products keep the fraction of its heads kept
+        # an attention layer's products keep the fraction of its heads kept
+        qkv = {g.heads.attn: g.heads.qkv for g in gs if g.heads}
         self.io = torch.tensor([io.get((qkv.get(m, m), True), A) for m in self.macs])
-        self.ii = torch.tensor([A if _is_dw(m) else io.get((m, False), A) for m in self.macs])   # a depthwise conv's input is its output
+        # a depthwise conv's input is its output
+        self.ii = torch.tensor([A if _is_dw(m) else io.get((m, False), A) for m in self.macs])
         self.total = float(self.dense.sum())
 
     def to(self, device):
@@ -118,7 +135,8 @@ class MacsModel:
         "Masks pruning the units in the order of `keys` (lowest first) until the kept MACs fraction is at most `goal`"
         flat_keys = torch.cat([keys[k].reshape(-1) for k in self.keys])
         order = flat_keys.argsort()
-        removed = torch.cat([torch.zeros_like(self.cover[:, :1]), self.cover[:, order].cumsum(1)], 1)   # axes x prefixes
+        # axes x prefixes
+        removed = torch.cat([torch.zeros_like(self.cover[:, :1]), self.cover[:, order].cumsum(1)], 1)
         kept = self._kept(1 - removed)   # kept fraction after each prefix
         ok = kept <= goal + 1e-9
         n_max = (flat_keys < torch.inf).sum()

@@ -50,7 +50,8 @@ def _watch(learn, sp, batches):
     m.zero_grad()
     m.load_state_dict(state)
 
-def criteria_correlation(learn, criteria=('large_final', 'taylor', 'random'), n_batches:int=2, plot:bool=False) -> pd.DataFrame:
+def criteria_correlation(learn, criteria=('large_final', 'taylor', 'random'), n_batches:int=2,
+                         plot:bool=False) -> pd.DataFrame:
     "Spearman correlation of each criterion's channel ranking with the oracle, per group and overall"
     batches = _batches(learn.dls, n_batches)
     x = batches[0][0][:2]
@@ -64,10 +65,12 @@ def criteria_correlation(learn, criteria=('large_final', 'taylor', 'random'), n_
         scores = [sp.scores(k) for k in sp.keys]
         sp.detach()
         for k, s, o in zip(sp.keys, scores, oracle):
-            if len(s) > 2: rows.append(dict(criteria=get_criteria(c).name, group=k, channels=len(s), spearman=_spearman(s, o)))
+            if len(s) > 2:
+                rows.append(dict(criteria=get_criteria(c).name, group=k, channels=len(s), spearman=_spearman(s, o)))
         norm = lambda t: normalize_scores(t, 'mean')
         rows.append(dict(criteria=get_criteria(c).name, group='overall', channels=sum(len(s) for s in scores),
-                         spearman=_spearman(torch.cat([norm(s) for s in scores]), torch.cat([norm(o) for o in oracle]))))
+                         spearman=_spearman(torch.cat([norm(s) for s in scores]),
+                                            torch.cat([norm(o) for o in oracle]))))
     df = pd.DataFrame(rows)
     if plot:
         piv = df[df.group != 'overall'].pivot(index='group', columns='criteria', values='spearman')

@@ -48,13 +48,16 @@ def model_accuracy(model:nn.Module, dl, device=None) -> float:
     model.eval(); correct = n = 0
     with torch.no_grad():
         for *xs, y in dl:
-            p, y = plain(model(*[x.to(device) for x in xs])), plain(y).to(device)   # fastai 2.8.6: TensorImage == TensorCategory is False
-            correct += (p.argmax(-1) == y.reshape(p.shape[:-1])).sum().item(); n += len(y)   # y of (bs, 1): a tabular one
+            # fastai 2.8.6: TensorImage == TensorCategory is False
+            p, y = plain(model(*[x.to(device) for x in xs])), plain(y).to(device)
+            # y of (bs, 1): a tabular one
+            correct += (p.argmax(-1) == y.reshape(p.shape[:-1])).sum().item(); n += len(y)
     return correct / max(n, 1)
 
 def latency(model:nn.Module, x, n_runs:int=20, n_warmup:int=3,
             dtype=None):   # under `torch.autocast` to this dtype (a mixed-precision model's), else as it is
-    "Median seconds of `model(x)` (`model(*x)` for a tuple) in eval mode (the model's mode restored after), without gradients, on the device of `x` (a GPU's kernels waited for)"
+    """Median seconds of `model(x)` (`model(*x)` for a tuple) in eval mode (the model's mode restored after),
+    without gradients, on the device of `x` (a GPU's kernels waited for)"""
     was, dev = model.training, (x[0] if isinstance(x, (tuple, list)) else x).device
     sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
     cast = torch.autocast(dev.type, dtype=dtype) if dtype is not None else contextlib.nullcontext()
@@ -80,7 +83,8 @@ def paired_latency(a:nn.Module, b:nn.Module, x, n_runs:int=20, n_warmup:int=3):
     return ta, tb
 
 def latency_change(ta:list, tb:list, q:float=0.1):
-    "% change from `ta` to `tb` (median of the paired ratios) and its spread (their `q` and 1-`q` quantiles): NaN unless all but `q` of the rounds agree"
+    """% change from `ta` to `tb` (median of the paired ratios) and its spread (their `q` and 1-`q` quantiles):
+    NaN unless all but `q` of the rounds agree"""
     r = sorted(b/a - 1 for a, b in zip(ta, tb))
     k = int(q*len(r))   # rounds that may go the other way
     lo, hi = r[k]*100, r[len(r)-1-k]*100
@@ -103,10 +107,12 @@ def compare_models(original:nn.Module|Learner, pruned:nn.Module|Learner, # two m
                    dls=None,       # the data they are measured on (None: the first Learner's)
                    n_runs:int=20   # timed rounds for the latency
                   ) -> pd.DataFrame:
-    "Learnables, memory, MACs, CPU latency and accuracy of two models, with the % change (latency: only beyond its noise)"
+    "Learnables, memory, MACs, CPU latency and accuracy of two models, with % change (latency: only beyond its noise)"
     check_int(n_runs, 'n_runs', 5)   # fewer rounds measure no spread
     if dls is None: dls = next((getattr(m, 'dls', None) for m in (original, pruned) if isinstance(m, Learner)), None)
-    if dls is None: raise ValueError("dls=None is not allowed with two nn.Modules: pass the DataLoaders they are measured on (or a Learner)")
+    if dls is None:
+        raise ValueError("dls=None is not allowed with two nn.Modules: "
+                         "pass the DataLoaders they are measured on (or a Learner)")
     a, b = _as_model(original, 'original'), _as_model(pruned, 'pruned')
     x = example_input(dls, n=getattr(dls.train, 'bs', 64))   # one training batch: a tuple for a model of several inputs
     ma, mb = _metrics(a, dls, x), _metrics(b, dls, x)
@@ -120,7 +126,8 @@ def compare_models(original:nn.Module|Learner, pruned:nn.Module|Learner, # two m
     ch, lo, hi = latency_change(ta, tb)
     df.loc['CPU latency (ms)', 'change (%)'] = ch
     df['note'] = ''
-    df.loc['CPU latency (ms)', 'note'] = f"{'within noise: ' if math.isnan(ch) else ''}paired runs {lo:+.0f}% to {hi:+.0f}%"
+    df.loc['CPU latency (ms)', 'note'] = (f"{'within noise: ' if math.isnan(ch) else ''}"
+                                          f"paired runs {lo:+.0f}% to {hi:+.0f}%")
     return df
 
 # %% ../nbs/07b_report.ipynb #677e6e57

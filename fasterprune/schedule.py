@@ -18,14 +18,15 @@ __all__ = ['one_shot', 'iterative', 'agp', 'lin', 'one_cycle', 'dsd', 'SCHEDULES
 def _forms(): return f"use a Schedule, one of {list(SCHEDULES)} or a function f(start, end, pos)"
 
 def _check_signature(f, kwargs:dict, name:str):
-    "Refuse `f` unless it is a callable that takes `(start, end, pos, **kwargs)` (unchecked when Python cannot read its signature)"
+    "Refuse `f` unless it is a callable taking `(start, end, pos, **kwargs)` (unchecked if its signature is unreadable)"
     if not callable(f): raise ValueError(f"schedule={f!r} is not allowed: {_forms()}")
     try: sig = inspect.signature(f)
     except (TypeError, ValueError): return   # a builtin without a signature: the trial calls decide
     try: sig.bind(0., 1., 0.5, **kwargs)
     except TypeError:
         kw = ''.join(f', {k}' for k in kwargs)
-        raise ValueError(f"schedule={name!r} is not allowed: it takes {sig}, not (start, end, pos{kw}); {_forms()}") from None
+        raise ValueError(f"schedule={name!r} is not allowed: it takes {sig}, not (start, end, pos{kw}); "
+                         f"{_forms()}") from None
 
 class Schedule:
     "Fraction of the target sparsity to reach at each point of training"
@@ -34,7 +35,8 @@ class Schedule:
                  end_pct:float=1.,        # training fraction where the target is reached
                  name:str=None, **kwargs):
         if not 0 <= start_pct < end_pct <= 1:
-            raise ValueError(f"start_pct={start_pct!r}, end_pct={end_pct!r} are not allowed: need 0 <= start_pct < end_pct <= 1")
+            raise ValueError(f"start_pct={start_pct!r}, end_pct={end_pct!r} are not allowed: "
+                             "need 0 <= start_pct < end_pct <= 1")
         store_attr('f,start_pct,end_pct'); self.kwargs = kwargs
         self.name = name or getattr(f, '__name__', 'schedule').replace('sched_', '')
         _check_signature(f, kwargs, self.name)
@@ -45,7 +47,8 @@ class Schedule:
                                  f"{type(e).__name__}: {e}; {_forms()}") from e
             if not (isinstance(v, numbers.Real) and not isinstance(v, bool) and 0 <= v <= 1):
                 v = f'{v:.4g}' if isinstance(v, numbers.Real) else repr(v)
-                raise ValueError(f"schedule {self.name!r} returned {v} at pos={pos:.2f}: a schedule must return a fraction in [0, 1]")
+                raise ValueError(f"schedule {self.name!r} returned {v} at pos={pos:.2f}: "
+                                 "a schedule must return a fraction in [0, 1]")
 
     def __call__(self, **kwargs):
         "A variant with some arguments changed"
@@ -72,7 +75,8 @@ class Schedule:
 
 # %% ../nbs/03_schedule.ipynb #f335fffd
 def sched_one_shot(start, end, pos): return end
-def sched_iterative(start, end, pos, n_steps=3): return start + (end - start) * min(1., (math.floor(pos*n_steps) + 1)/n_steps)
+def sched_iterative(start, end, pos, n_steps=3):
+    return start + (end - start) * min(1., (math.floor(pos*n_steps) + 1)/n_steps)
 def sched_agp(start, end, pos): return end + (start - end) * (1 - pos)**3
 def _sig(x): return 1/(1 + math.exp(-x))
 def sched_one_cycle(start, end, pos, alpha=14.):
@@ -88,7 +92,8 @@ one_cycle = Schedule(sched_one_cycle)
 dsd       = Schedule(sched_dsd)
 
 # %% ../nbs/03_schedule.ipynb #d3ca739f
-def sched_exp(start, end, pos, k=5.): return start + (end - start) * (1 - math.exp(-k*pos))/(1 - math.exp(-k))   # not fastai's geometric one
+# not fastai's geometric one
+def sched_exp(start, end, pos, k=5.): return start + (end - start) * (1 - math.exp(-k*pos))/(1 - math.exp(-k))
 cos       = Schedule(sched_cos)
 exp       = Schedule(sched_exp)
 
@@ -100,10 +105,13 @@ def get_schedule(s) -> Schedule:
     "A `Schedule` from a schedule, a name or a function `f(start, end, pos)`"
     if isinstance(s, Schedule): return s
     if isinstance(s, str):
-        if s not in SCHEDULES: raise ValueError(f"schedule={s!r} is not allowed: use one of {list(SCHEDULES)} or a function f(start, end, pos)")
+        if s not in SCHEDULES:
+            raise ValueError(f"schedule={s!r} is not allowed: use one of {list(SCHEDULES)} "
+                             "or a function f(start, end, pos)")
         return SCHEDULES[s]
     if callable(s): return Schedule(s)
-    raise ValueError(f"schedule={s!r} is not allowed: use a Schedule, one of {list(SCHEDULES)} or a function f(start, end, pos)")
+    raise ValueError(f"schedule={s!r} is not allowed: use a Schedule, one of {list(SCHEDULES)} "
+                     "or a function f(start, end, pos)")
 
 # %% ../nbs/03_schedule.ipynb #2224ae91
 def plot_schedules(schedules=('one_shot', 'iterative', 'agp'), # schedules or names

@@ -22,62 +22,77 @@ def check_sparsity(sparsity, name='sparsity'):
     if isinstance(sparsity, dict):
         if not sparsity: raise ValueError(f"{name}={{}} is not allowed: name at least one layer")
         return {k: check_sparsity(v, f'{name}[{k!r}]') for k,v in sparsity.items()}
-    if isinstance(sparsity, torch.Tensor) and sparsity.dim() == 0 and sparsity.is_floating_point(): sparsity = sparsity.item()
+    if isinstance(sparsity, torch.Tensor) and sparsity.dim() == 0 and sparsity.is_floating_point():
+        sparsity = sparsity.item()
     if isinstance(sparsity, bool) or not isinstance(sparsity, numbers.Real) or math.isnan(sparsity):
-        raise ValueError(f"{name}={sparsity!r} is not allowed: use a fraction in [0, 1] or a dict of layer names to fractions")
+        raise ValueError(f"{name}={sparsity!r} is not allowed: use a fraction in [0, 1] "
+                         "or a dict of layer names to fractions")
     if 1 < sparsity <= 100:
-        raise ValueError(f"{name}={sparsity!r} is not allowed: sparsity is a fraction in [0, 1]; for {sparsity}% pass {sparsity/100:g}")
+        raise ValueError(f"{name}={sparsity!r} is not allowed: sparsity is a fraction in [0, 1]; "
+                         f"for {sparsity}% pass {sparsity/100:g}")
     if not 0 <= sparsity <= 1: raise ValueError(f"{name}={sparsity!r} is not allowed: use a fraction in [0, 1]")
     return float(sparsity)
 
 # %% ../nbs/04c_spec.ipynb #1739a397
 def default_context(context, target_macs):
-    "`context` checked; when None, 'global' with a MACs (or latency) target (it measured best, see the benchmark), else 'local'"
+    """`context` checked; when None, 'global' with a MACs (or latency) target (it measured best, see the benchmark),
+    else 'local'"""
     if context is None: return 'local' if target_macs is None else 'global'
     check_choice('context', context, ('local', 'global'))
     return context
 
 def check_targets(sparsity, target_macs, round_to=None, target_latency=None):
-    "The `sparsity` targets (0.5 by default), or all 1 when pruning to a cost: `target_macs` or `target_latency` (a fraction in (0, 1] of the MACs, of the measured latency)"
+    """The `sparsity` targets (0.5 by default), or all 1 when pruning to a cost: `target_macs` or `target_latency`
+    (a fraction in (0, 1] of the MACs, of the measured latency)"""
     costs = [(k, v) for k,v in (('target_macs', target_macs), ('target_latency', target_latency)) if v is not None]
     if not costs: return check_sparsity(0.5 if sparsity is None else sparsity)
     (name, t), *more = costs
     if more: raise ValueError(f"{name}={t!r} is not allowed with {more[0][0]}={more[0][1]!r}: give one target")
-    if sparsity is not None: raise ValueError(f"sparsity={sparsity!r} is not allowed with {name}={t!r}: give one target")
-    if round_to: raise ValueError(f"round_to={round_to!r} is not allowed with {name}: the target sets the channels kept")
+    if sparsity is not None:
+        raise ValueError(f"sparsity={sparsity!r} is not allowed with {name}={t!r}: give one target")
+    if round_to:
+        raise ValueError(f"round_to={round_to!r} is not allowed with {name}: the target sets the channels kept")
     ok = isinstance(t, numbers.Real) and not isinstance(t, bool) and 0 < t <= 1
     what = ("MACs", "the MACs") if name == 'target_macs' else ("measured latency", "the time")
-    if not ok: raise ValueError(f"{name}={t!r} is not allowed: use the fraction of the model's {what[0]} to keep, in (0, 1] "
-                                f"(0.5 for half {what[1]}, 0.25 for 4x less)")
+    if not ok: raise ValueError(f"{name}={t!r} is not allowed: use the fraction of the model's {what[0]} to keep, "
+                                f"in (0, 1] (0.5 for half {what[1]}, 0.25 for 4x less)")
     return 1.
 
 # %% ../nbs/04c_spec.ipynb #675d434c
 class PruneSpec:
     "What to prune and how much, checked at construction: the targets, the unit, the context, the criterion, the layers"
-    def __init__(self, sparsity=None,        # target: a fraction in [0, 1] (default 0.5), or a dict of layer names to fractions
-                 granularity:str='weight',   # the unit: 'weight', 'filter', 'channel', 'kernel', '2:4', ... (see `fasterprune.granularity`)
-                 context:str=None,           # 'local': each layer (group) to the target; 'global': one ranking (default: 'global' with `target_macs`)
+    def __init__(self, sparsity=None,        # target: a fraction in [0, 1] (default 0.5), or {layer name: fraction}
+                 granularity:str='weight',   # the unit: 'weight', 'filter', 'channel', 'kernel', '2:4', ...
+                                             #   (see `fasterprune.granularity`)
+                 context:str=None,           # 'local': each layer (group) to the target; 'global': one ranking
+                                             #   (default: 'global' with `target_macs`)
                  criteria=None,              # a `Criteria` or its registered name: what to keep (default: large_final)
                  include=None,               # layer kinds to prune (default: every registered kind)
                  exclude=None,               # names or modules to leave alone (default: the output layer)
                  min_keep:int=1,             # units every layer (group) keeps
                  round_to:int=None,          # units kept per layer (group) rounded up to a multiple (local context)
-                 groups:bool=True,           # with granularity='filter' and an input: coupled channel groups (False: each layer's filters)
-                 target_macs:float=None,     # instead of `sparsity`: the fraction of the conv and linear MACs to keep (coupled groups)
-                 target_latency:float=None,  # instead of `sparsity`: the fraction of the model's latency to keep, measured on its device (coupled groups)
-                 latency_bs:int=None,        # the batch size that latency is measured at (default: the input's; a callback's: its `dls`')
-                 **options):                 # options of a kind of unit (coupled groups: `reduce`, `normalize`, `heads`)
+                 groups:bool=True,           # with granularity='filter' and an input: coupled channel groups
+                                             #   (False: each layer's filters)
+                 target_macs:float=None,     # instead of `sparsity`: the fraction of the conv and linear MACs to keep
+                                             #   (coupled groups)
+                 target_latency:float=None,  # instead of `sparsity`: the fraction of the model's latency to keep,
+                                             #   measured on its device (coupled groups)
+                 latency_bs:int=None,        # the batch size that latency is measured at
+                                             #   (default: the input's; a callback's: its `dls`')
+                 **options):                 # options of a unit kind (coupled groups: `reduce`, `normalize`, `heads`)
         self._args = {k: v for k,v in locals().items() if k not in ('self', 'options', '__class__')} | options
         criteria = large_final if criteria is None else criteria
         self.targets = check_targets(sparsity, target_macs, round_to, target_latency)
-        self.cost_name = 'target_macs' if target_macs is not None else 'target_latency' if target_latency is not None else None
+        self.cost_name = ('target_macs' if target_macs is not None else
+                          'target_latency' if target_latency is not None else None)
         self.cost_goal = target_macs if target_macs is not None else target_latency   # the cost target, of either kind
         self.context = default_context(context, self.cost_goal)
         if latency_bs is not None: check_int(latency_bs, 'latency_bs', 1)
         check_int(min_keep, 'min_keep', 1)
         if round_to is not None: check_int(round_to, 'round_to', 1)
         check_bool(groups, 'groups')
-        check_granularity(granularity, include if include is not None else ())   # each pruned layer's kind is checked with the model
+        # each pruned layer's kind is checked with the model
+        check_granularity(granularity, include if include is not None else ())
         get_criteria(criteria).check(granularity)
         if isinstance(self.targets, dict) and self.context == 'global':
             raise ValueError("context='global' is not allowed with per-layer targets: use context='local'")
@@ -87,11 +102,13 @@ class PruneSpec:
         if self.cost_goal is not None and not channels:
             raise ValueError(f"{self.cost_name}={self.cost_goal!r} is not allowed with granularity={granularity!r}"
                              f"{'' if groups else ' and groups=False'}: "
-                             f"a {'MACs' if target_macs is not None else 'latency'} target needs coupled channel groups (granularity='filter' with groups=True, and an input x)")
+                             f"a {'MACs' if target_macs is not None else 'latency'} target needs coupled channel "
+                             "groups (granularity='filter' with groups=True, and an input x)")
         if options and not channels:
             raise ValueError(f"{', '.join(options)} is not allowed here: it is an argument of coupled groups "
                              "(granularity='filter' with an input x)")
-        store_attr('sparsity,granularity,criteria,include,exclude,min_keep,round_to,groups,target_macs,target_latency,latency_bs,options')
+        store_attr('sparsity,granularity,criteria,include,exclude,min_keep,round_to,groups,target_macs,target_latency,'
+                   'latency_bs,options')
 
     def new(self, **kwargs) -> PruneSpec:
         "A copy with some arguments changed (checked again), e.g. `spec.new(target_macs=0.5)`"
@@ -99,7 +116,8 @@ class PruneSpec:
 
     def __repr__(self):
         ps = inspect.signature(PruneSpec).parameters
-        given = {k: v for k,v in self._args.items() if k not in ps or type(v) is not type(ps[k].default) or v != ps[k].default}
+        given = {k: v for k,v in self._args.items()
+                 if k not in ps or type(v) is not type(ps[k].default) or v != ps[k].default}
         args = [f"{k}={getattr(v, 'name', v)!r}" for k,v in given.items()]
         return f"PruneSpec({', '.join(args)})"
 

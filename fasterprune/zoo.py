@@ -30,9 +30,10 @@ def _timm(name):
         return timm.create_model(name, pretrained=False, num_classes=10)
     return f
 
-ZOO = {n: _tv(n) for n in ('resnet18', 'resnet50', 'mobilenet_v2', 'mobilenet_v3_small', 'efficientnet_b0', 'densenet121',
-                           'regnet_x_400mf', 'vgg11_bn', 'squeezenet1_1', 'shufflenet_v2_x0_5', 'convnext_tiny')}
-ZOO.update({'timm_resnet18': _timm('resnet18'), 'timm_mobilenetv3': _timm('mobilenetv3_small_100'), 'timm_convnext_atto': _timm('convnext_atto')})
+ZOO = {n: _tv(n) for n in ('resnet18', 'resnet50', 'mobilenet_v2', 'mobilenet_v3_small', 'efficientnet_b0',
+                           'densenet121', 'regnet_x_400mf', 'vgg11_bn', 'squeezenet1_1', 'shufflenet_v2_x0_5', 'convnext_tiny')}
+ZOO.update({'timm_resnet18': _timm('resnet18'), 'timm_mobilenetv3': _timm('mobilenetv3_small_100'),
+            'timm_convnext_atto': _timm('convnext_atto')})
 
 # %% ../nbs/11_zoo.ipynb #0c238f67
 def check_removal(model:nn.Module, x, sparsity:float=0.5, criteria='large_final') -> dict:
@@ -41,9 +42,11 @@ def check_removal(model:nn.Module, x, sparsity:float=0.5, criteria='large_final'
     p0, (m0, _) = sum(p.numel() for p in model.parameters()), count_ops_and_params(model, x[:1])
     sp = Sparsifier(model, sparsity, 'filter', criteria=criteria, x=x)
     sp.prune(1.); sp.apply()
-    with torch.no_grad(): y_masked = model(x)   # the masked model, as it trains (norms over channels keep the kept ones' statistics)
+    # the masked model, as it trains (norms over channels keep the kept ones' statistics)
+    with torch.no_grad(): y_masked = model(x)
     start = time.perf_counter()
-    n = remove_masked(sp, check=False)   # as the callbacks remove; measured here (by default removal refuses an inexact result)
+    # as the callbacks remove; measured here (by default removal refuses an inexact result)
+    n = remove_masked(sp, check=False)
     t = time.perf_counter() - start
     with torch.no_grad(): y = model(x)
     return dict(removed=n, params=p0, params_after=sum(p.numel() for p in model.parameters()), macs=m0,
@@ -52,7 +55,8 @@ def check_removal(model:nn.Module, x, sparsity:float=0.5, criteria='large_final'
 
 def zoo_table(names=None, criteria=('random', 'large_final'), size:int=64, sparsity:float=0.5, seed:int=0,
               progress:bool=True) -> pd.DataFrame:
-    "`check_removal` on each model of the zoo and each criterion; a failure is a row with its error (`progress`: a bar over the models)"
+    """`check_removal` on each model of the zoo and each criterion; a failure is a row with its error
+    (`progress`: a bar over the models)"""
     rows, names = [], list(names or ZOO)
     for name in (progress_bar(names, leave=False) if progress else names):
         for c in criteria:
@@ -75,16 +79,18 @@ def _tvb(name, **kw):
     return f
 
 _TV = ('alexnet densenet121 densenet161 densenet169 densenet201 efficientnet_b0 efficientnet_b1 efficientnet_b2 '
-       'efficientnet_b3 efficientnet_b4 efficientnet_b5 efficientnet_b6 efficientnet_b7 efficientnet_v2_s efficientnet_v2_m '
-       'efficientnet_v2_l googlenet inception_v3 mnasnet0_5 mnasnet0_75 mnasnet1_0 mnasnet1_3 mobilenet_v2 mobilenet_v3_large '
-       'mobilenet_v3_small convnext_tiny convnext_small convnext_base convnext_large regnet_y_400mf regnet_y_800mf '
-       'regnet_y_1_6gf regnet_y_3_2gf regnet_y_8gf regnet_y_16gf regnet_y_32gf regnet_y_128gf regnet_x_400mf regnet_x_800mf '
-       'regnet_x_1_6gf regnet_x_3_2gf regnet_x_8gf regnet_x_16gf regnet_x_32gf resnet18 resnet34 resnet50 resnet101 resnet152 '
-       'resnext50_32x4d resnext101_32x8d wide_resnet50_2 wide_resnet101_2 fcn_resnet50 fcn_resnet101 deeplabv3_resnet50 '
-       'deeplabv3_resnet101 deeplabv3_mobilenet_v3_large lraspp_mobilenet_v3_large squeezenet1_0 squeezenet1_1 vgg11 vgg13 '
-       'vgg16 vgg19 vgg11_bn vgg13_bn vgg16_bn vgg19_bn vit_b_16 vit_b_32 vit_l_16 vit_l_32 vit_h_14 '
-       'shufflenet_v2_x0_5 shufflenet_v2_x1_0 shufflenet_v2_x1_5 shufflenet_v2_x2_0 swin_t swin_s swin_b').split()
-TORCHVISION = {n: _tvb(n, **({'aux_logits': False, 'init_weights': True} if n in ('googlenet', 'inception_v3') else {})) for n in _TV}
+       'efficientnet_b3 efficientnet_b4 efficientnet_b5 efficientnet_b6 efficientnet_b7 efficientnet_v2_s '
+       'efficientnet_v2_m efficientnet_v2_l googlenet inception_v3 mnasnet0_5 mnasnet0_75 mnasnet1_0 mnasnet1_3 '
+       'mobilenet_v2 mobilenet_v3_large mobilenet_v3_small convnext_tiny convnext_small convnext_base convnext_large '
+       'regnet_y_400mf regnet_y_800mf regnet_y_1_6gf regnet_y_3_2gf regnet_y_8gf regnet_y_16gf regnet_y_32gf '
+       'regnet_y_128gf regnet_x_400mf regnet_x_800mf regnet_x_1_6gf regnet_x_3_2gf regnet_x_8gf regnet_x_16gf '
+       'regnet_x_32gf resnet18 resnet34 resnet50 resnet101 resnet152 resnext50_32x4d resnext101_32x8d wide_resnet50_2 '
+       'wide_resnet101_2 fcn_resnet50 fcn_resnet101 deeplabv3_resnet50 deeplabv3_resnet101 '
+       'deeplabv3_mobilenet_v3_large lraspp_mobilenet_v3_large squeezenet1_0 squeezenet1_1 vgg11 vgg13 vgg16 vgg19 '
+       'vgg11_bn vgg13_bn vgg16_bn vgg19_bn vit_b_16 vit_b_32 vit_l_16 vit_l_32 vit_h_14 shufflenet_v2_x0_5 '
+       'shufflenet_v2_x1_0 shufflenet_v2_x1_5 shufflenet_v2_x2_0 swin_t swin_s swin_b').split()
+TORCHVISION = {n: _tvb(n, **({'aux_logits': False, 'init_weights': True}
+                             if n in ('googlenet', 'inception_v3') else {})) for n in _TV}
 
 def _kaiming(f):
     "googlenet's own init (std 0.01) leaves features of 1e-11 at 64 px: its output would be the classifier's bias alone"
@@ -110,7 +116,7 @@ def input_size(name:str) -> int:
     return 299 if 'inception' in name else 224 if name.startswith(('vit', 'swin')) else 64
 
 def removal_status(model:nn.Module, x, sparsity:float=0.5) -> dict:
-    "Mask `sparsity` of every group at random, then the checked removal: 'exact', 'inexact', 'refused' (why) or 'failing'"
+    "Mask `sparsity` of each group randomly, then the checked removal: 'exact', 'inexact', 'refused' (why) or 'failing'"
     model.eval()
     p0 = sum(p.numel() for p in model.parameters())
     try:
@@ -120,11 +126,12 @@ def removal_status(model:nn.Module, x, sparsity:float=0.5) -> dict:
     except ValueError as e: return dict(status='refused', params=p0, reason=str(e)[:220])
     except Exception as e: return dict(status='failing', params=p0, reason=f'{type(e).__name__}: {e}'[:220])
     with torch.no_grad(): d = output_diff(y0, model(x))
-    return dict(status='exact' if d <= 1e-5 else 'inexact', params=p0, params_after=sum(p.numel() for p in model.parameters()), rel_diff=d)
+    return dict(status='exact' if d <= 1e-5 else 'inexact', params=p0,
+                params_after=sum(p.numel() for p in model.parameters()), rel_diff=d)
 
 def status_table(zoo:dict, size, # {name: constructor}, and name -> the input size it is checked at
                  names=None, seed:int=0, progress:bool=True) -> pd.DataFrame:
-    "`removal_status` of each model of `zoo` (or of `names`), with the seconds it took (`progress`: a bar over the models)"
+    "`removal_status` of each model of `zoo` (or `names`), with the seconds it took (`progress`: a bar over the models)"
     rows, names = [], list(names or zoo)
     for n in (progress_bar(names, leave=False) if progress else names):
         torch.manual_seed(seed)
@@ -141,8 +148,9 @@ def torchvision_table(names=None, **kwargs) -> pd.DataFrame:
 # %% ../nbs/11_zoo.ipynb #3949087b
 _TIMM_PX = {'resnet26d': 64, 'efficientnet_b0': 64, 'mobilenetv3_small_100': 64, 'regnetx_002': 64, 'convnext_atto': 64,
             'convnext_tiny': 64, 'convnextv2_atto': 64, 'vit_tiny_patch16_224': 224, 'deit_tiny_patch16_224': 224,
-            'levit_128s': 224, 'edgenext_xx_small': 64, 'mobilevit_xxs': 64, 'efficientformer_l1': 224, 'fastvit_t8': 64,
-            'swin_tiny_patch4_window7_224': 224, 'maxvit_t': 224, 'resnet50_gn': 64, 'poolformer_s12': 64}
+            'levit_128s': 224, 'edgenext_xx_small': 64, 'mobilevit_xxs': 64, 'efficientformer_l1': 224,
+            'fastvit_t8': 64, 'swin_tiny_patch4_window7_224': 224, 'maxvit_t': 224, 'resnet50_gn': 64,
+            'poolformer_s12': 64}
 TIMM = {n: _timm(n) for n in _TIMM_PX}
 TIMM['maxvit_t'] = _tvb('maxvit_t')   # torchvision's
 
