@@ -28,7 +28,8 @@ __all__ = ['not_a_fit', 'check_alone', 'end_after_others', 'SparsifyCallback']
 
 # %% ../nbs/07_callback.ipynb #55570504
 class _AtEnd(Callback):
-    "Calls `owner._end(learn)` after every other callback's `after_fit` (where SaveModelCallback loads its best checkpoint), then leaves"
+    """Calls `owner._end(learn)` after every other callback's `after_fit`
+    (where SaveModelCallback loads its best checkpoint), then leaves"""
     order = 1000
     def __init__(self, owner): self.owner = owner
     def after_fit(self):
@@ -37,25 +38,32 @@ class _AtEnd(Callback):
         self.owner._end(learn)
 
 def not_a_fit(learn) -> bool:
-    "Whether `before_fit` is of `lr_find` (a sweep of weights fastai throws away) or of `validate`/`get_preds`/`predict` (which hold `learn.lock`): pruning callbacks leave those alone"
+    """Whether `before_fit` is of `lr_find` (a sweep of weights fastai throws away)
+    or of `validate`/`get_preds`/`predict` (which hold `learn.lock`): pruning callbacks leave those alone"""
     lock = getattr(learn, 'lock', None)
     return any(isinstance(c, LRFinder) for c in learn.cbs) or bool(lock is not None and lock.locked())
 
 def _rewrapped(ddp):
-    "A new `DistributedDataParallel` around the module of `ddp`, with its settings: the old one's reducer holds the parameters a removal replaced"
-    return nn.parallel.DistributedDataParallel(ddp.module, device_ids=ddp.device_ids, output_device=ddp.output_device, broadcast_buffers=ddp.broadcast_buffers,
-        process_group=ddp.process_group, bucket_cap_mb=ddp.bucket_bytes_cap/2**20, find_unused_parameters=ddp.find_unused_parameters,
+    """A new `DistributedDataParallel` around the module of `ddp`, with its settings:
+    the old one's reducer holds the parameters a removal replaced"""
+    return nn.parallel.DistributedDataParallel(ddp.module, device_ids=ddp.device_ids, output_device=ddp.output_device,
+        broadcast_buffers=ddp.broadcast_buffers, process_group=ddp.process_group,
+        bucket_cap_mb=ddp.bucket_bytes_cap/2**20, find_unused_parameters=ddp.find_unused_parameters,
         gradient_as_bucket_view=ddp.gradient_as_bucket_view, static_graph=ddp.static_graph)
 
 def check_alone(cb:Callback):
-    "From `cb.before_fit`: an error unless `cb` is the only pruning callback of this fit (two would fight over one model's channels)"
+    """From `cb.before_fit`: an error unless `cb` is the only pruning callback of this fit
+    (two would fight over one model's channels)"""
     others = [c for c in cb.learn.cbs if getattr(c, 'prunes', False) and c is not cb]
-    if others: raise ValueError(f"{type(cb).__name__} is not allowed beside {', '.join(type(c).__name__ for c in others)} in one fit: two pruning "
-                                "callbacks would prune and remove the same channels each their own way. Keep one: a callback given to "
-                                "`Learner(cbs=...)` stays for every fit (`learn.remove_cb(cb)` takes it out), one given to `fit(cbs=...)` is for that fit")
+    if others:
+        raise ValueError(f"{type(cb).__name__} is not allowed beside {', '.join(type(c).__name__ for c in others)} "
+                         "in one fit: two pruning callbacks would prune and remove the same channels "
+                         "each their own way. Keep one: a callback given to `Learner(cbs=...)` stays for every fit "
+                         "(`learn.remove_cb(cb)` takes it out), one given to `fit(cbs=...)` is for that fit")
 
 def end_after_others(cb:Callback):
-    "From `cb.before_fit`: run `cb._end(learn)` once at the very end of this fit (replacing one an interrupted fit left)"
+    """From `cb.before_fit`: run `cb._end(learn)` once at the very end of this fit
+    (replacing one an interrupted fit left)"""
     cb.learn.remove_cbs([c for c in cb.learn.cbs if isinstance(c, _AtEnd) and c.owner is cb])
     cb.learn.add_cb(_AtEnd(cb))
 
@@ -63,47 +71,56 @@ class SparsifyCallback(Callback):
     "Sparsify the model's layers along `schedule` while it trains"
     order, prunes = 40, True   # before the Recorder (50), which reads the metric names in `before_fit`
     @delegates(PruneSpec)
-    def __init__(self, sparsity=None,      # a `PruneSpec`, or the target: a fraction in [0, 1) (default 0.5), or a dict of layer names to fractions
+    def __init__(self, sparsity=None,      # `PruneSpec`, or target in [0, 1) (default 0.5), or {layer name: fraction}
                  granularity:str='weight', # unit of pruning: 'weight', 'filter', 'channel', 'kernel', '2:4', ...
-                 context:str=None,         # 'local': each layer to the target; 'global': one ranking (default: 'global' with `target_macs`)
+                 context:str=None,         # 'local': per layer; 'global': one ranking (the default with `target_macs`)
                  criteria=None,            # a `Criteria` or its name: what to keep (default: large_final)
-                 schedule=None,            # a `Schedule`, its name or f(start, end, pos) (default: agp; with `target_macs` or `target_latency`, one shot at 5%)
+                 schedule=None,            # `Schedule`/name/f(start,end,pos) (default agp; cost target: one shot at 5%)
                  every:int=16,             # recompute masks at most every `every` batches (and at the end point)
                  lth:bool=False,           # lottery ticket: rewind surviving weights at each pruning step
                  rewind_epoch:int=0,       # epoch whose starting weights are the ticket
-                 remove:bool=False,        # 'filter': remove the zeroed channels once the schedule is done (or at the end of fit)
-                 **kwargs):                # the rest of `PruneSpec` (include, exclude, min_keep, round_to, groups, target_macs, target_latency...)
+                 remove:bool=False,        # 'filter': remove zeroed channels once the schedule is done (or at fit end)
+                 **kwargs):                # rest of `PruneSpec` (include, exclude, min_keep, groups, target_macs...)
         if isinstance(sparsity, PruneSpec) and (granularity != 'weight' or context or criteria or kwargs):
-            raise ValueError("granularity, context, criteria... are not allowed with a PruneSpec: change it with spec.new(...)")
-        self.spec = spec = sparsity if isinstance(sparsity, PruneSpec) else PruneSpec(sparsity, granularity, context, criteria, **kwargs)
+            raise ValueError("granularity, context, criteria... are not allowed with a PruneSpec: "
+                             "change it with spec.new(...)")
+        self.spec = spec = (sparsity if isinstance(sparsity, PruneSpec)
+                            else PruneSpec(sparsity, granularity, context, criteria, **kwargs))
         check_bool(remove, 'remove'); check_bool(lth, 'lth')
         t = spec.targets if spec.cost_goal is None else {}
         for k, v in (t.items() if isinstance(t, dict) else [(None, t)]):
-            if v >= 1: raise ValueError(f"sparsity{'' if k is None else f'[{k!r}]'}={v!r} is not allowed: every layer keeps "
-                                        f"min_keep={spec.min_keep!r} of its units, so use a fraction below 1")
+            if v >= 1:
+                raise ValueError(f"sparsity{'' if k is None else f'[{k!r}]'}={v!r} is not allowed: every layer keeps "
+                                 f"min_keep={spec.min_keep!r} of its units, so use a fraction below 1")
         if remove and not (spec.granularity == 'filter' and spec.groups):
             raise ValueError(f"remove={remove!r} is not allowed with granularity={spec.granularity!r}: "
                              "it needs granularity='filter' (with groups=True)")
-        if schedule is None: schedule = agp if spec.cost_goal is None else one_shot(start_pct=0.05)   # prune early, train the small model
+        # prune early, train the small model
+        if schedule is None: schedule = agp if spec.cost_goal is None else one_shot(start_pct=0.05)
         check_int(every, 'every', 1); check_int(rewind_epoch, 'rewind_epoch', 0)
         if rewind_epoch and not lth: raise ValueError(f"rewind_epoch={rewind_epoch!r} is not allowed without lth=True")
         self.schedule = get_schedule(schedule)
         store_attr('every,lth,rewind_epoch,remove')
         self.sparsifier, self._first, self.latency_check, self.fit_metrics = None, None, None, []
 
-    def __getstate__(self): return {**self.__dict__, '_first': None, 'sparsifier': None}   # (learn.export) a weak reference and a graph do not pickle
+    # (learn.export) a weak reference and a graph do not pickle
+    def __getstate__(self): return {**self.__dict__, '_first': None, 'sparsifier': None}
     def after_create(self): self._setup()
     def before_fit(self):
-        if not_a_fit(self.learn): self.run = False; return   # nothing pruned, masked or removed: the learner stays as it is
+        if not_a_fit(self.learn):
+            self.run = False; return   # nothing pruned, masked or removed: the learner stays as it is
         check_alone(self)
         if self.lth and self.rewind_epoch >= self.n_epoch:
-            raise ValueError(f"rewind_epoch={self.rewind_epoch} is not allowed in a fit of {self.n_epoch} epochs: use an epoch < {self.n_epoch}")
+            raise ValueError(f"rewind_epoch={self.rewind_epoch} is not allowed in a fit of {self.n_epoch} epochs: "
+                             f"use an epoch < {self.n_epoch}")
         if self.sparsifier is None or not self.sparsifier.owns(self.learn.model): self._setup()
         self.sparsifier.attach(); self.sparsifier.refresh(); self.sparsifier.apply()
-        self.last_step, self.ticket, self.pruned_to, self.stable_from, self.removed = -self.every, None, None, None, None
+        (self.last_step, self.ticket, self.pruned_to,
+         self.stable_from, self.removed) = -self.every, None, None, None, None
         old = getattr(self, 'fit_metrics', [])   # left by an interrupted fit (no after_fit ran)
         self.metric = ValueMetric(self._sparsity, 'sparsity')
-        self.fit_metrics = [self.metric] + ([ValueMetric(self._macs, 'macs')] if self.spec.cost_goal is not None else [])
+        self.fit_metrics = [self.metric] + ([ValueMetric(self._macs, 'macs')]
+                                            if self.spec.cost_goal is not None else [])
         if self.spec.cost_name == 'target_latency': self.fit_metrics.append(ValueMetric(self._latency, 'latency'))
         self.learn.metrics = [*[m for m in self.learn.metrics if m not in old], *self.fit_metrics]
         end_after_others(self)
@@ -113,16 +130,19 @@ class SparsifyCallback(Callback):
             self.ticket = {n: m.weight.detach().clone() for n,m in self.sparsifier.layers.items()}
 
     def after_batch(self):
-        "After every training batch (also one whose step a callback skipped): prune when the schedule says so, then mask"
+        """After every training batch (also one whose step a callback skipped):
+        prune when the schedule says so, then mask"""
         if not self.training or self.removed: return   # the channels went: the small model trains on
-        i, n = self.epoch*self.n_iter + self.iter + 1, self.n_epoch*self.n_iter   # batches done, in all: exact at the end
+        # batches done, in all: exact at the end
+        i, n = self.epoch*self.n_iter + self.iter + 1, self.n_epoch*self.n_iter
         frac = self.schedule.progress(i/n)
         if frac != self.sparsifier.frac and (i - self.last_step >= self.every or i == n):
             self.sparsifier.prune(frac)
             self.last_step = i
             if self.ticket is not None: self._rewind()
         self.sparsifier.apply()
-        if self.remove and not self.lth and i < n and i >= self._stable_from(n) and self.sparsifier.frac == frac: self._remove_now()
+        if self.remove and not self.lth and i < n and i >= self._stable_from(n) and self.sparsifier.frac == frac:
+            self._remove_now()
 
     def _stable_from(self, n) -> int:
         "The first batch from which the schedule no longer changes (computed once per fit)"
@@ -133,14 +153,18 @@ class SparsifyCallback(Callback):
         return self.stable_from
 
     def _remove_now(self):
-        "The schedule is done: remove the channels now, so that the rest of the fit trains the small model; trackers start again"
+        """The schedule is done: remove the channels now, so that the rest of the fit trains the small model;
+        trackers start again"""
         pred = self._predicted()
-        self.removed = (self._sparsity(), self._macs() if self.spec.cost_goal is not None else None, pred)   # the fit table's columns from here
+        # the fit table's columns from here
+        self.removed = (self._sparsity(), self._macs() if self.spec.cost_goal is not None else None, pred)
         sp, self.sparsifier = self.sparsifier, None
         remove_masked(sp, self.learn.opt)   # along the graph the sparsifier traced
         self.removed = (*self.removed[:2], self._timed(sp, pred))   # latency: measured on the small model
-        if isinstance(self.learn.model, nn.parallel.DistributedDataParallel): self.learn.model = _rewrapped(self.learn.model)   # (`distrib_ctx`)
-        for cb in self.learn.cbs:   # SaveModelCallback, EarlyStopping...: a checkpoint of the larger model cannot be loaded into the small one
+        if isinstance(self.learn.model, nn.parallel.DistributedDataParallel):
+            self.learn.model = _rewrapped(self.learn.model)   # (`distrib_ctx`)
+        # SaveModelCallback, EarlyStopping...: a checkpoint of the larger model cannot be loaded into the small one
+        for cb in self.learn.cbs:
             if isinstance(cb, TrackerCallback): cb.best = float('inf') if cb.comp == np.less else -float('inf')
 
     def after_epoch(self): self.pruned_to = self.metric.value   # read once per epoch, with the fit table
@@ -148,14 +172,16 @@ class SparsifyCallback(Callback):
     def after_fit(self): self.learn.metrics = [m for m in self.learn.metrics if m not in self.fit_metrics]
 
     def _end(self, learn):
-        "After every other callback's `after_fit` (SaveModelCallback may have loaded its best checkpoint): say what differs, unmask, remove"
+        """After every other callback's `after_fit` (SaveModelCallback may have loaded its best checkpoint):
+        say what differs, unmask, remove"""
         sp, self.sparsifier = self.sparsifier, None
         if sp is None: return
         sp.refresh(); sp.apply()   # the weights as the masks say, also if the last step ran after the last masking
         now = self._spanned(float(sp.sparsity()))
         if self.pruned_to is not None and now < self.pruned_to - 1e-6:
-            warnings.warn(f"SparsifyCallback: the model at the end of fit has sparsity {now:.4g}, not the {self.pruned_to:.4g} that "
-                          "pruning reached: a callback (e.g. SaveModelCallback) loaded an earlier checkpoint")
+            warnings.warn(f"SparsifyCallback: the model at the end of fit has sparsity {now:.4g}, "
+                          f"not the {self.pruned_to:.4g} that pruning reached: "
+                          "a callback (e.g. SaveModelCallback) loaded an earlier checkpoint")
         elif sp.frac < self.schedule.progress(1.):
             warnings.warn(f"SparsifyCallback: fit ended before the schedule's end point (sparsity {now:.4g}, "
                           f"{sp.frac:.4g} of the target): the target was not reached")
@@ -164,35 +190,44 @@ class SparsifyCallback(Callback):
         elif sp.owns(learn.model):
             pred = self._predicted(sp)
             remove_masked(sp, learn.opt); self._timed(sp, pred)
-        else: sp.detach(); learn.remove_pruned(self.spec.exclude, x=self.sample)   # a callback replaced the model: trace the new one
+        else:   # a callback replaced the model: trace the new one
+            sp.detach(); learn.remove_pruned(self.spec.exclude, x=self.sample)
 
     def _setup(self):
-        "Targets of the model as this callback first pruned it, so that fits in a row (`fine_tune`, remove=True) do not compound them"
+        """Targets of the model as this callback first pruned it, so that fits in a row (`fine_tune`, remove=True)
+        do not compound them"""
         self.sample, model = example_input(self.dls), self.learn.model
         first = self._first is None or self._first() is not model
         spec, timed = self.spec, self.spec.cost_name == 'target_latency'
-        if timed and spec.latency_bs is None: spec = spec.new(latency_bs=self.dls.train.bs)   # the batch size of the fit
+        if timed and spec.latency_bs is None:
+            spec = spec.new(latency_bs=self.dls.train.bs)   # the batch size of the fit
         refs = dict(ref_macs=self._first_macs, ref_latency=self._first_latency) if not first else {}
-        self.sparsifier = sp = Sparsifier(model, spec=spec, x=self.sample, dtype=self._autocast() if timed else None, **refs)
+        self.sparsifier = sp = Sparsifier(model, spec=spec, x=self.sample,
+                                          dtype=self._autocast() if timed else None, **refs)
         n = {k: sp.size(k) for k in sp.keys}   # units (channels) now
         if first: self._first, self._first_macs, self._first_units = weakref.ref(model), sp.cost and sp.cost.total, n
-        if timed: calibrate_latency(sp)   # removed copies timed: the prediction mapped onto them, then the target checked
+        # removed copies timed: the prediction mapped onto them, then the target checked
+        if timed: calibrate_latency(sp)
         if first: self._first_latency = sp.budget.seconds if timed else None
         n0 = {k: self._first_units.get(k, v) for k,v in n.items()}
         self._units_left = sum(n.values()) / sum(n0.values())   # of the first model's
         if self.spec.cost_goal is None:   # the targets are of the first model's units
             glob = self.spec.context == 'global'
-            sp.targets = {k: max(0., 1 - (1 - t)/self._units_left if glob else 1 - (1 - t)*n0[k]/n[k]) for k,t in sp.targets.items()}
+            sp.targets = {k: max(0., 1 - (1 - t)/self._units_left if glob else 1 - (1 - t)*n0[k]/n[k])
+                          for k,t in sp.targets.items()}
         if self.remove: check_removable(sp)   # on a copy of the model and of the sparsifier's graph
 
     def _spanned(self, s:float) -> float: return 1 - (1 - s)*self._units_left   # sparsity of the first model's units
-    def _sparsity(self) -> float: return self.removed[0] if self.removed else self._spanned(float(self.sparsifier.sparsity()))
-    def _macs(self) -> float: return self.removed[1] if self.removed else float(self.sparsifier.macs())   # of the first model's MACs
-    def _latency(self) -> float:   # of the first model's measured latency: predicted while masked, measured once removed
+    def _sparsity(self) -> float:
+        return self.removed[0] if self.removed else self._spanned(float(self.sparsifier.sparsity()))
+    def _macs(self) -> float:
+        return self.removed[1] if self.removed else float(self.sparsifier.macs())   # of the first model's MACs
+    def _latency(self) -> float:   # of the first model's measured latency: predicted if masked, measured once removed
         return self.removed[2] if self.removed else float(self.sparsifier.latency())
 
     def _autocast(self):
-        "The dtype a mixed-precision fit computes in on this device (fastai's `MixedPrecision` casts on a GPU only), else None"
+        """The dtype a mixed-precision fit computes in on this device (fastai's `MixedPrecision` casts on a GPU only),
+        else None"""
         mp = next((c for c in self.learn.cbs if isinstance(c, MixedPrecision)), None)
         on_gpu = next(self.learn.model.parameters()).device.type == 'cuda'
         return None if mp is None or not on_gpu else torch.bfloat16 if mp.amp_mode == AMPMode.BF16 else torch.float16
@@ -203,9 +238,11 @@ class SparsifyCallback(Callback):
         return float(sp.latency()) if sp.spec.cost_name == 'target_latency' else None
 
     def _timed(self, sp, pred):
-        "With `target_latency`: the small model timed as the dense one was, of the first model's latency (`latency_check` holds both); else None"
+        """With `target_latency`: the small model timed as the dense one was, of the first model's latency
+        (`latency_check` holds both); else None"""
         if pred is None: return None
-        t = latency(self.learn.model, at_batch(self.sample, sp.latency_bs), 20, dtype=self._autocast()) / self._first_latency
+        t = (latency(self.learn.model, at_batch(self.sample, sp.latency_bs), 20, dtype=self._autocast())
+             / self._first_latency)
         self.latency_check = dict(predicted=pred, measured=t, batch_size=sp.latency_bs)
         return t
 

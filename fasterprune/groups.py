@@ -28,7 +28,8 @@ def _additive(m, dtype):
     return torch.zeros_like(m, dtype=dtype).masked_fill_(m, float('-inf')) if m.dtype == torch.bool else m.to(dtype)
 
 class QKVAttention(nn.Module):
-    "The self-attention of an `nn.MultiheadAttention` with its q, k and v projections as one `qkv` linear layer: same parameters, same outputs, heads that can be cut"
+    """The self-attention of an `nn.MultiheadAttention` with its q, k and v projections as one `qkv` linear layer:
+    same parameters, same outputs, heads that can be cut"""
     def forward(self, query, key=None, value=None, key_padding_mask=None, need_weights=True, attn_mask=None,
                 average_attn_weights=True, is_causal=False):
         x = query if self.batch_first else query.transpose(0, 1)
@@ -43,26 +44,31 @@ class QKVAttention(nn.Module):
         if need_weights:
             a = (q @ k.transpose(-2, -1)) * self.head_dim**-0.5
             if mask is not None: a = a + mask
-            elif is_causal: a = a.masked_fill(torch.ones(L, L, dtype=torch.bool, device=a.device).triu(1), float('-inf'))
+            elif is_causal:
+                a = a.masked_fill(torch.ones(L, L, dtype=torch.bool, device=a.device).triu(1), float('-inf'))
             a = a.softmax(-1)
             o, w = nn.functional.dropout(a, drop, self.training) @ v, (a.mean(1) if average_attn_weights else a)
         else:
-            o, w = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=drop, is_causal=is_causal and mask is None), None
+            o, w = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=drop,
+                                                              is_causal=is_causal and mask is None), None
         o = self.out_proj(o.transpose(1, 2).reshape(B, L, self.num_heads*self.head_dim))
         return (o if self.batch_first else o.transpose(0, 1)), w
 
     def _load_from_state_dict(self, sd, prefix, *args, **kwargs):
-        for a, b in (('in_proj_weight', 'qkv.weight'), ('in_proj_bias', 'qkv.bias')):   # saved from the nn.MultiheadAttention
+        # saved from the nn.MultiheadAttention
+        for a, b in (('in_proj_weight', 'qkv.weight'), ('in_proj_bias', 'qkv.bias')):
             if prefix + a in sd: sd[prefix + b] = sd.pop(prefix + a)
         super()._load_from_state_dict(sd, prefix, *args, **kwargs)
 
 def _splittable(m) -> bool:
-    "Whether `nn.MultiheadAttention` `m` can be a `QKVAttention`: packed projections, no extra key/value bias, no zero attention"
+    """Whether `nn.MultiheadAttention` `m` can be a `QKVAttention`:
+    packed projections, no extra key/value bias, no zero attention"""
     return isinstance(m, nn.MultiheadAttention) and m._qkv_same_embed_dim and m.bias_k is None and not m.add_zero_attn
 
 @torch.no_grad()
 def split_self_attention(model:nn.Module, x) -> list:
-    "Make every `nn.MultiheadAttention` of `model` that `model(x)` runs as self-attention a `QKVAttention`, in place; returns their names"
+    """Make every `nn.MultiheadAttention` of `model` that `model(x)` runs
+    as self-attention a `QKVAttention`, in place; returns their names"""
     mhas, self_attn = {m: n for n,m in model.named_modules() if _splittable(m)}, set()
     if not mhas: return []
     def pre(m, args, kw):
@@ -75,9 +81,11 @@ def split_self_attention(model:nn.Module, x) -> list:
         for h in hs: h.remove()
         model.train(was)
     for m in self_attn:
-        qkv = nn.Linear(m.embed_dim, 3*m.embed_dim, bias=m.in_proj_bias is not None, device=m.in_proj_weight.device, dtype=m.in_proj_weight.dtype)
+        qkv = nn.Linear(m.embed_dim, 3*m.embed_dim, bias=m.in_proj_bias is not None,
+                        device=m.in_proj_weight.device, dtype=m.in_proj_weight.dtype)
         qkv.weight, qkv.bias = m.in_proj_weight, m.in_proj_bias   # the very parameters: an optimizer over them goes on
-        for k in ('in_proj_weight', 'in_proj_bias', 'q_proj_weight', 'k_proj_weight', 'v_proj_weight', 'bias_k', 'bias_v'): m._parameters.pop(k, None)
+        for k in ('in_proj_weight', 'in_proj_bias', 'q_proj_weight', 'k_proj_weight',
+                  'v_proj_weight', 'bias_k', 'bias_v'): m._parameters.pop(k, None)
         m.__class__ = QKVAttention
         m.qkv = qkv
     return sorted(mhas[m] for m in self_attn)
@@ -87,7 +95,8 @@ def split_self_attention(model:nn.Module, x) -> list:
 from torchvision.models.swin_transformer import ShiftedWindowAttention
 
 class ShiftedWindowQKVAttention(ShiftedWindowAttention):
-    "torchvision's Swin (v1) window attention calling its `qkv` and `proj` layers (theirs pass the weights to a function, which Torch-Pruning cannot follow), with heads of `head_dim` each: same parameters, same outputs"
+    """torchvision's Swin (v1) window attention calling its `qkv` and `proj` layers (theirs pass the weights to a
+    function, which Torch-Pruning cannot follow), with heads of `head_dim` each: same parameters, same outputs"""
     def forward(self, x):
         # torchvision's `shifted_window_attention`, with the layers called and `head_dim` for the width of a head
         B, H, W, C = x.shape
@@ -122,10 +131,12 @@ class ShiftedWindowQKVAttention(ShiftedWindowAttention):
         return x[:, :H, :W, :].contiguous()
 
 def split_window_attention(model:nn.Module) -> list:
-    "Make every torchvision Swin (v1) `ShiftedWindowAttention` of `model` a `ShiftedWindowQKVAttention`, in place; returns their names"
+    """Make every torchvision Swin (v1) `ShiftedWindowAttention` of
+    `model` a `ShiftedWindowQKVAttention`, in place; returns their names"""
     res = []
     for n, m in model.named_modules():
-        if type(m) is not ShiftedWindowAttention: continue   # not v2 (its cosine attention and bias MLP), nor one made already
+        # not v2 (its cosine attention and bias MLP), nor one made already
+        if type(m) is not ShiftedWindowAttention: continue
         m.head_dim = m.qkv.out_features // (3*m.num_heads)
         m.__class__ = ShiftedWindowQKVAttention
         res.append(n)
@@ -147,7 +158,8 @@ def output_layers(dg:tp.DependencyGraph) -> list:
 _UNTRACEABLE = {'ShiftedWindowAttentionV2': "swin v2's shifted-window attention"}
 
 class _SortedLayernormPruner(tpf.LayernormPruner):
-    "Torch-Pruning 1.6.1's LayerNorm pruner keeps the channels in a set's order (its `keep_idxs.sort()` is not in place): past 128 channels they came out shuffled"
+    """Torch-Pruning 1.6.1's LayerNorm pruner keeps the channels in a set's order
+    (its `keep_idxs.sort()` is not in place): past 128 channels they came out shuffled"""
     def prune_out_channels(self, layer:nn.Module, idxs) -> nn.Module:
         d = self.pruning_dim
         if len(layer.normalized_shape) < -d: return layer
@@ -161,7 +173,8 @@ class _SortedLayernormPruner(tpf.LayernormPruner):
     prune_in_channels = prune_out_channels
 
 class _GroupNormPruner(tpf.GroupNormPruner):
-    "Torch-Pruning's GroupNorm pruner keeps `num_groups` (`_blocks` makes each group lose the same positions), but one group per channel stays so, and a GroupNorm without bias works"
+    """Torch-Pruning's GroupNorm pruner keeps `num_groups` (`_blocks` makes each group lose the same positions),
+    but one group per channel stays so, and a GroupNorm without bias works"""
     def prune_out_channels(self, layer:nn.GroupNorm, idxs) -> nn.Module:
         keep = sorted(set(range(layer.num_channels)) - {int(i) for i in idxs})
         if layer.num_groups == layer.num_channels: layer.num_groups = len(keep)
@@ -172,38 +185,47 @@ class _GroupNormPruner(tpf.GroupNormPruner):
     prune_in_channels = prune_out_channels
 
 def _graph() -> tp.DependencyGraph:
-    "A Torch-Pruning dependency graph whose LayerNorm pruner keeps the channels in order, and whose GroupNorm pruner keeps one group per channel"
+    """A Torch-Pruning dependency graph whose LayerNorm pruner keeps the channels in order,
+    and whose GroupNorm pruner keeps one group per channel"""
     dg = tp.DependencyGraph()
     dg.REGISTERED_PRUNERS[tp.ops.OPTYPE.LN] = _SortedLayernormPruner()
     dg.REGISTERED_PRUNERS[tp.ops.OPTYPE.GN] = _GroupNormPruner()
     ps = [p for p in dg.REGISTERED_PRUNERS.values() if p is not None]
-    dg._in_channel_pruning_fn, dg._out_channel_pruning_fn = {p.prune_in_channels for p in ps}, {p.prune_out_channels for p in ps}
+    dg._in_channel_pruning_fn, dg._out_channel_pruning_fn = ({p.prune_in_channels for p in ps},
+                                                             {p.prune_out_channels for p in ps})
     return dg
 
 def trace_graph(model:nn.Module, x) -> tp.DependencyGraph:
-    "Torch-Pruning's dependency graph of `model` for input `x` (every layer traced: ignoring is done per group; self-attention made `QKVAttention` first)"
+    """Torch-Pruning's dependency graph of `model` for input `x`
+    (every layer traced: ignoring is done per group; self-attention made `QKVAttention` first)"""
     split_self_attention(model, x); split_window_attention(model)
     bad = [(n, _UNTRACEABLE[type(m).__name__]) for n,m in model.named_modules() if type(m).__name__ in _UNTRACEABLE]
-    if bad: raise ValueError(f"Torch-Pruning cannot group the channels around {bad[0][1]} (layer {bad[0][0]!r}): its grouping "
-                             "grows without bound (past 8 GB of memory for swin_t). Prune this model with groups=False or an unstructured granularity")
+    if bad:
+        raise ValueError(f"Torch-Pruning cannot group the channels around {bad[0][1]} (layer {bad[0][0]!r}): "
+                         "its grouping grows without bound (past 8 GB of memory for swin_t). "
+                         "Prune this model with groups=False or an unstructured granularity")
     was, frozen = model.training, [p for p in model.parameters() if not p.requires_grad]
     model.eval()
-    for p in frozen: p.requires_grad_(True)   # a frozen layer makes no autograd node: it would be missing from the graph
+    # a frozen layer makes no autograd node: it would be missing from the graph
+    for p in frozen: p.requires_grad_(True)
     try:
         px = plain(x)   # fastai's tensor subclasses change what Torch-Pruning sees (groups without their BatchNorm)
         with torch.enable_grad(): dg = _graph().build_dependency(model, example_inputs=px, verbose=False)
         _map_concats(dg)
-        with torch.no_grad(): run_model(model, px)   # a model that keeps its activations (DynamicUnet's hooks) keeps ones without a graph: it can be deep-copied
+        # a model that keeps its activations (DynamicUnet's hooks) keeps ones without a graph: it can be deep-copied
+        with torch.no_grad(): run_model(model, px)
         return dg
     except Exception as e:
-        raise ValueError(f"Torch-Pruning could not map channels through {_failing_op(e, model)} ({type(e).__name__}: {e}): "
-                         "channels cannot be removed across it. Prune this model with groups=False or an unstructured granularity") from e
+        raise ValueError(f"Torch-Pruning could not map channels through {_failing_op(e, model)} "
+                         f"({type(e).__name__}: {e}): channels cannot be removed across it. "
+                         "Prune this model with groups=False or an unstructured granularity") from e
     finally:
         for p in frozen: p.requires_grad_(False)
         model.train(was)
 
 def _map_concats(dg):
-    "Map channels again through the concats and splits that Torch-Pruning leaves unmapped below a 3-dim parameter (meant for a ViT's class token), unless it is a token's, (1, tokens, width)"
+    """Map channels again through the concats and splits that Torch-Pruning leaves unmapped below a
+    3-dim parameter (meant for a ViT's class token), unless it is a token's, (1, tokens, width)"""
     for node in dg.module2node.values():
         if node.type not in (tp.ops.OPTYPE.CONCAT, tp.ops.OPTYPE.SPLIT) or node.enable_index_mapping: continue
         seen, todo, token = set(), [node], False
@@ -212,7 +234,8 @@ def _map_concats(dg):
             seen.add(n)
             token = n.type == tp.ops.OPTYPE.PARAMETER and n.module.dim() == 3 and n.module.shape[0] == 1
             todo += [i for i in n.inputs if i not in seen]
-        node.enable_index_mapping = not token   # a layer scale of (channels, 1, 1) (torchvision's ConvNeXt) no longer hides fastai's concat pooling
+        # a layer scale of (channels, 1, 1) (torchvision's ConvNeXt) no longer hides fastai's concat pooling
+        node.enable_index_mapping = not token
 
 def _op_name(node, model) -> str:
     "`node` as the user knows it: its layer's name, or its op and the nearest named layer before it"
@@ -237,7 +260,8 @@ def _widest(model) -> int: return max((max(p.shape) for p in model.parameters() 
 
 @contextmanager
 def _bounded(model, dg, max_idxs=None, max_ops=None, max_s=30.):
-    "Inside: a group Torch-Pruning builds on `dg` raises once it holds more than `max_idxs` channel indices or `max_ops` ops, or has taken `max_s` seconds"
+    """Inside: a group Torch-Pruning builds on `dg` raises once it holds more than
+    `max_idxs` channel indices or `max_ops` ops, or has taken `max_s` seconds"""
     w, n = _widest(model), len(dg.module2node)
     if max_idxs is None: max_idxs = (n + 8) * w + 2**20
     if max_ops is None: max_ops = 8 * n + 64
@@ -250,7 +274,8 @@ def _bounded(model, dg, max_idxs=None, max_ops=None, max_s=30.):
         items = [*g.items, (dep, idxs)] if added else g.items
         if g._n > max_idxs:
             big, bidx = max(items, key=lambda it: len(it[1]))
-            node, why = big.target, f"holds more than {max_idxs:,} channel indices after {k:,} ops ({len(bidx):,} on this one, for {w:,} channels in the widest layer)"
+            node, why = big.target, (f"holds more than {max_idxs:,} channel indices after {k:,} ops "
+                                     f"({len(bidx):,} on this one, for {w:,} channels in the widest layer)")
         elif k > max_ops:
             cnt = Counter(id(it[0].target) for it in items)
             node = next(it[0].target for it in items if cnt[id(it[0].target)] == max(cnt.values()))
@@ -266,8 +291,10 @@ def _bounded(model, dg, max_idxs=None, max_ops=None, max_s=30.):
     finally: Group.add_dep, Group.has_pruning_op = add, has
 
 # %% ../nbs/04_groups.ipynb #a4f76317
-_NORM_LAYERS = (nn.modules.batchnorm._BatchNorm, nn.LayerNorm, nn.GroupNorm, nn.modules.instancenorm._InstanceNorm, nn.PReLU)
-IN_CHANNEL_FNS = {tpf.prune_conv_in_channels, tpf.prune_linear_in_channels}   # Torch-Pruning's handlers that cut input channels (a consumer, not a producer)
+_NORM_LAYERS = (nn.modules.batchnorm._BatchNorm, nn.LayerNorm, nn.GroupNorm,
+                nn.modules.instancenorm._InstanceNorm, nn.PReLU)
+# Torch-Pruning's handlers that cut input channels (a consumer, not a producer)
+IN_CHANNEL_FNS = {tpf.prune_conv_in_channels, tpf.prune_linear_in_channels}
 
 def _axes(m, fn):
     "[(param name, axis)] that a pruning handler `fn` cuts on module `m`; `out` True for the producers"
@@ -276,12 +303,14 @@ def _axes(m, fn):
         return [('weight', out_axis(m)), ('bias', 0)], True
     if isinstance(m, nn.modules.conv._ConvNd):
         return ([('weight', 1 - out_axis(m))] if m.groups == 1 else []), False
-    if isinstance(m, nn.Linear): return ([('weight', 1)], False) if fn in IN_CHANNEL_FNS else ([('weight', 0), ('bias', 0)], True)
+    if isinstance(m, nn.Linear):
+        return ([('weight', 1)], False) if fn in IN_CHANNEL_FNS else ([('weight', 0), ('bias', 0)], True)
     if isinstance(m, _NORM_LAYERS): return [('weight', 0), ('bias', 0)], True
     return [], False
 
 class Member:
-    "One parameter of a group: its channels lie on `axis`; channel i belongs to group channel `root_of[i]` (`n`: outside the group)"
+    """One parameter of a group: its channels lie on `axis`;
+    channel i belongs to group channel `root_of[i]` (`n`: outside the group)"""
     def __init__(self, module, name, axis, root_of, out): store_attr()
     @property
     def param(self): return getattr(self.module, self.name)
@@ -297,7 +326,8 @@ class Member:
         return torch.zeros(n+1, dtype=v.dtype, device=v.device).index_add_(0, self.root_of, v)[:-1]
 
 class ChannelGroup:
-    "Channels that go together: channel j of the group is channel `j` of the root and its image in every member (head `j`, for the `heads` of an attention layer)"
+    """Channels that go together: channel j of the group is channel `j` of the root
+    and its image in every member (head `j`, for the `heads` of an attention layer)"""
     def __init__(self, root, n, members, blocks=1, heads=None): store_attr()
     def __repr__(self):
         h = self.heads
@@ -318,24 +348,30 @@ class ChannelGroup:
         return [(mb.param, mb.view(ext[mb.root_of])) for mb in self.members]
     @torch.no_grad()
     def alive(self, types=None) -> torch.Tensor:
-        "Which channels of the group have a nonzero parameter among the producers (of modules of `types` only, if given; else weights and biases)"
+        """Which channels of the group have a nonzero parameter among the producers
+        (of modules of `types` only, if given; else weights and biases)"""
         alive = torch.zeros(self.n+1, dtype=torch.bool, device=self.root.weight.device)
         for mb in self.members:
-            if not mb.out or mb.param is None or (types and not (mb.name == 'weight' and isinstance(mb.module, types))): continue
+            if not mb.out or mb.param is None or (types and not (mb.name == 'weight' and isinstance(mb.module, types))):
+                continue
             alive.index_put_((mb.root_of,), (mb.per_channel(mb.param.detach()) != 0).any(1), accumulate=True)
         return alive[:-1]
 
 def _blocks(modules):
-    "Blocks of a group's channels that must lose the same positions: the groups of a grouped (not depthwise) conv, of a GroupNorm (neither one nor one per channel)"
-    gs = [m.groups for m in modules if isinstance(m, nn.modules.conv._ConvNd) and 1 < m.groups and not (m.groups == m.in_channels == m.out_channels)]
+    """Blocks of a group's channels that must lose the same positions:
+    the groups of a grouped (not depthwise) conv, of a GroupNorm (neither one nor one per channel)"""
+    gs = [m.groups for m in modules if isinstance(m, nn.modules.conv._ConvNd) and 1 < m.groups
+          and not (m.groups == m.in_channels == m.out_channels)]
     gs += [m.num_groups for m in modules if isinstance(m, nn.GroupNorm) and 1 < m.num_groups < m.num_channels]
     return math.lcm(*gs) if gs else 1
 
 # %% ../nbs/04_groups.ipynb #1716a10f
 class Heads:
-    "The heads of attention layer `attn`: the output rows of its `qkv` layer laid out as (q k v, `n` heads, `dim` per head); its units are heads, or each head's dims (`dims`)"
+    """The heads of attention layer `attn`: the output rows of its `qkv` layer laid out as
+    (q k v, `n` heads, `dim` per head); its units are heads, or each head's dims (`dims`)"""
     def __init__(self, attn:nn.Module, qkv:nn.Linear, n:int, dim:int, dims:bool=False): store_attr()
-    def __repr__(self): return f"Heads({type(self.attn).__name__}, n={self.n}, dim={self.dim}{', dims' if self.dims else ''})"
+    def __repr__(self):
+        return f"Heads({type(self.attn).__name__}, n={self.n}, dim={self.dim}{', dims' if self.dims else ''})"
     @property
     def units(self) -> int: return self.n*self.dim if self.dims else self.n
     def of_rows(self) -> torch.Tensor:
@@ -346,7 +382,8 @@ class Heads:
         "The output rows of `qkv` that `units` own"
         return torch.nonzero(torch.isin(self.of_rows(), torch.as_tensor(list(units)))).flatten().tolist()
     def per_head(self) -> list:
-        "[(name, axis)] of the layer's own parameters that hold one slice per head (a relative position bias), on their last or first axis"
+        """[(name, axis)] of the layer's own parameters that hold one slice
+        per head (a relative position bias), on their last or first axis"""
         res = []
         for k,p in self.attn.named_parameters(recurse=False):
             ax = next((a for a in (p.dim()-1, 0) if p.dim() > 1 and p.shape[a] == self.n), None)
@@ -357,11 +394,14 @@ class Heads:
         if not self.dims: return
         per = torch.bincount(torch.as_tensor(list(units), dtype=torch.long) // self.dim, minlength=self.n)
         if len(set(per.tolist())) > 1 or int(per[0]) >= self.dim:
-            raise ValueError(f"the head dims of {type(self.attn).__name__} cannot be cut as masked: {per.tolist()} of {self.dim} dims per head, "
-                             "and every head must keep as many, one at least (a mask set by hand? `Sparsifier` masks keep them even)")
+            raise ValueError(f"the head dims of {type(self.attn).__name__} cannot be cut as masked: "
+                             f"{per.tolist()} of {self.dim} dims per head, and every head must keep as many, "
+                             "one at least (a mask set by hand? `Sparsifier` masks keep them even)")
     @torch.no_grad()
     def drop(self, units, cut):
-        "Once their rows are cut from `qkv`: whole heads cut from the per-head parameters with `cut(param, kept, axis)` and `num_heads` set to the heads left; or `head_dim` to the dims left, with q scaled so that the new `head_dim`'s scale gives the old products"
+        """Once their rows are cut from `qkv`: whole heads cut from the per-head parameters with
+        `cut(param, kept, axis)` and `num_heads` set to the heads left; or `head_dim` to the dims left,
+        with q scaled so that the new `head_dim`'s scale gives the old products"""
         if self.dims:
             d = self.dim - len(units)//self.n
             f = math.sqrt(d/self.dim)   # (f q)·k / sqrt(d) == q·k / sqrt(dim): the fused and the plain path alike
@@ -376,7 +416,8 @@ class Heads:
         if hasattr(self.attn, 'attn_dim'): self.attn.attn_dim = self.n*self.dim
 
 def attention_heads(model:nn.Module, dims:bool=False) -> dict:
-    "{qkv layer: `Heads`} for the attention layers of `model` that have a `qkv` linear layer split in three by `num_heads` (units: heads, or head dims)"
+    """{qkv layer: `Heads`} for the attention layers of `model` that have a `qkv`
+    linear layer split in three by `num_heads` (units: heads, or head dims)"""
     res = {}
     for m in model.modules():
         qkv, n = getattr(m, 'qkv', None), getattr(m, 'num_heads', None)
@@ -386,8 +427,10 @@ def attention_heads(model:nn.Module, dims:bool=False) -> dict:
     return res
 
 def _by_heads(g:ChannelGroup, heads:Heads) -> ChannelGroup:
-    "Group `g` of a `qkv` layer with one channel per unit of `heads`: a unit's rows and every channel they map to go together"
-    of = torch.cat([heads.of_rows(), torch.tensor([heads.units])])   # row -> unit; `g.n` (outside the group) -> `heads.units`
+    """Group `g` of a `qkv` layer with one channel per unit of `heads`:
+    a unit's rows and every channel they map to go together"""
+    # row -> unit; `g.n` (outside the group) -> `heads.units`
+    of = torch.cat([heads.of_rows(), torch.tensor([heads.units])])
     mbs = [Member(mb.module, mb.name, mb.axis, of.to(mb.root_of.device)[mb.root_of], mb.out) for mb in g.members]
     return ChannelGroup(g.root, heads.units, mbs, heads=heads)
 
@@ -415,7 +458,8 @@ def _members(group, n):
 _SHUFFLES = {'PixelShuffleBackward0': 'pixel_shuffle', 'PixelUnshuffleBackward0': 'pixel_unshuffle'}
 
 def shuffled_layers(dg:tp.DependencyGraph) -> dict:
-    "{layer: op} for the layers whose output channels a pixel shuffle moves into space: Torch-Pruning maps them 1:1, wrongly, so their groups stay"
+    """{layer: op} for the layers whose output channels a pixel shuffle moves into space:
+    Torch-Pruning maps them 1:1, wrongly, so their groups stay"""
     res = {}
     for node in dg.module2node.values():
         op = _SHUFFLES.get(type(node.grad_fn).__name__)
@@ -434,7 +478,7 @@ def channel_groups(model:nn.Module, x,     # the model, and an input batch to tr
                    max_idxs:int|None=None,  # most channel indices one group may hold (None: from the graph's size)
                    max_ops:int|None=None,   # most ops one group may hold (None: from the graph's size)
                    max_s:float=30.,         # most seconds one group may take
-                   heads:str='whole',       # the units of an attention layer's `qkv` group: 'whole' heads, or their 'dims'
+                   heads:str='whole',       # units of an attention layer's `qkv` group: 'whole' heads, or their 'dims'
                   ) -> list:
     "The coupled channel groups of `model`, traced with input `x` (none through the output layers or a pixel shuffle)"
     dg = dg or trace_graph(model, x)
@@ -446,28 +490,35 @@ def channel_groups(model:nn.Module, x,     # the model, and an input batch to tr
         for g in dg.get_all_groups(ignored_layers=ignored, root_module_types=prunable_types()):
             root = g[0].dep.target.module
             n = len(g[0].idxs)
-            if any(isinstance(it.dep.target.module, nn.MultiheadAttention) for it in g): continue   # see 'Attention heads'
+            # see 'Attention heads'
+            if any(isinstance(it.dep.target.module, nn.MultiheadAttention) for it in g): continue
             cg = ChannelGroup(root, n, _members(g, n), _blocks([it.dep.target.module for it in g]))
             groups.append(_by_heads(cg, heads[root]) if root in heads else cg)
     folded = _folded_norms(groups)
     return [g for g in groups if not any(mb.module in folded for mb in g.members)]
 
 def _folded_norms(groups) -> set:
-    "The LayerNorms over channels that groups reach in part, no group holding the rest: fed by a reshape that folds positions into channels (swin's patch merging), which Torch-Pruning maps 1:1"
+    """The LayerNorms over channels that groups reach in part, no group holding the rest:
+    fed by a reshape that folds positions into channels (swin's patch merging), which Torch-Pruning maps 1:1"""
     cover = {}
     for g in groups:
         for mb in g.members:
-            if isinstance(mb.module, nn.LayerNorm) and mb.name == 'weight': cover[mb.module] = cover.get(mb.module, 0) + int((mb.root_of < g.n).sum())
+            if isinstance(mb.module, nn.LayerNorm) and mb.name == 'weight':
+                cover[mb.module] = cover.get(mb.module, 0) + int((mb.root_of < g.n).sum())
     return {m for m, c in cover.items() if c < m.weight.numel()}
 
 # %% ../nbs/04_groups.ipynb #c4a42419
 def copy_traced(model:nn.Module, dg:tp.DependencyGraph, *objs) -> tuple:
-    "A deep copy of `model`, and copies of its traced graph `dg` and of `objs` (groups, unit providers) that point into the copy: no new trace"
+    """A deep copy of `model`, and copies of its traced graph `dg` and of
+    `objs` (groups, unit providers) that point into the copy: no new trace"""
     memo = {}
     m = copy.deepcopy(model, memo)   # the memo maps every module, parameter and buffer to its copy
-    shared = [dg.ops, *dg.REGISTERED_PRUNERS.values(), *dg.CUSTOMIZED_PRUNERS.values(), *(n.grad_fn for n in dg.module2node.values())]
-    memo.update({id(o): o for o in shared})   # autograd nodes do not copy; handlers and the module of ops hold no state of the model
-    was = sys.getrecursionlimit()   # the graph's nodes link to their neighbours: a deep model's chain of them is copied depth first
+    shared = [dg.ops, *dg.REGISTERED_PRUNERS.values(), *dg.CUSTOMIZED_PRUNERS.values(),
+              *(n.grad_fn for n in dg.module2node.values())]
+    # autograd nodes do not copy; handlers and the module of ops hold no state of the model
+    memo.update({id(o): o for o in shared})
+    # the graph's nodes link to their neighbours: a deep model's chain of them is copied depth first
+    was = sys.getrecursionlimit()
     sys.setrecursionlimit(max(was, 1000 + 40*len(dg.module2node)))
     try: return (m, *copy.deepcopy((dg, *objs), memo))
     finally: sys.setrecursionlimit(was)

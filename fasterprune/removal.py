@@ -28,7 +28,8 @@ __all__ = ['keep_in_step', 'output_diff', 'remove_pruned', 'check_removable', 'r
 # %% ../nbs/06_removal.ipynb #99b9afda
 @contextmanager
 def _recording_cuts():
-    "Inside: every parameter Torch-Pruning cuts is recorded as id(new) -> (old, dim, kept indices), and keeps its `requires_grad`"
+    """Inside: every parameter Torch-Pruning cuts is recorded as id(new) -> (old, dim, kept indices),
+    and keeps its `requires_grad`"""
     f, cuts = tpf.BasePruningFunc._prune_parameter_and_grad, {}
     def cut(self, w, keep, dim):
         p = f(self, w, keep, dim).requires_grad_(w.requires_grad)
@@ -39,7 +40,8 @@ def _recording_cuts():
     finally: tpf.BasePruningFunc._prune_parameter_and_grad = f
 
 def _moves(model, cuts) -> list:
-    "[(old parameter, new parameter, [(dim, kept indices), ...] in the order they were cut)] for the parameters of `model` that were cut"
+    """[(old parameter, new parameter, [(dim, kept indices), ...] in the order they were cut)]
+    for the parameters of `model` that were cut"""
     res = []
     for p in model.parameters():
         q, ops = p, []
@@ -56,10 +58,12 @@ def _cut(v, shape, ops):
     return v
 
 def keep_in_step(opt, moves:list):
-    "Put each new parameter of `moves` into `opt` (fastai `Optimizer`, `OptimWrapper` or torch optimizer) in place of the old one, with its state cut the same way"
+    """Put each new parameter of `moves` into `opt` (fastai `Optimizer`, `OptimWrapper` or torch optimizer)
+    in place of the old one, with its state cut the same way"""
     if opt is None or not moves: return
     inner = getattr(opt, 'opt', opt)   # fastai's OptimWrapper wraps a torch optimizer
-    lists, state = ([pg['params'] for pg in inner.param_groups], inner.state) if isinstance(inner, torch.optim.Optimizer) else (opt.param_lists, opt.state)
+    lists, state = (([pg['params'] for pg in inner.param_groups], inner.state)
+                    if isinstance(inner, torch.optim.Optimizer) else (opt.param_lists, opt.state))
     new = {id(old): p for old, p, _ in moves}
     for ps in lists:
         for i, p in enumerate(ps): ps[i] = new.get(id(p), p)
@@ -95,15 +99,19 @@ def remove_pruned(model:nn.Module, x, # the model, and an input batch to trace a
                   opt=None            # an optimizer over `model`'s parameters (fastai's or torch's), kept in step
                  ) -> int:
     "Physically remove the zeroed channels of every coupled group of `model`; returns how many went"
-    if isinstance(model, Learner): raise ValueError("model is a Learner: call `learn.remove_pruned()`, or pass `learn.model`")
-    if not isinstance(model, nn.Module): raise ValueError(f"model={type(model).__name__} is not allowed: use an nn.Module")
+    if isinstance(model, Learner):
+        raise ValueError("model is a Learner: call `learn.remove_pruned()`, or pass `learn.model`")
+    if not isinstance(model, nn.Module):
+        raise ValueError(f"model={type(model).__name__} is not allowed: use an nn.Module")
     ex = list(find_modules(model, exclude).values())
     dg = trace_graph(model, x)
-    dead = [(g, torch.nonzero(~g.alive()).flatten().tolist()) for g in channel_groups(model, x, ex, dg=dg)]   # all of a channel's producers are zero
+    # all of a channel's producers are zero
+    dead = [(g, torch.nonzero(~g.alive()).flatten().tolist()) for g in channel_groups(model, x, ex, dg=dg)]
     return _cut_groups(model, dg, dead, x, check, tol, opt)
 
 def _cut_groups(model, dg, dead:list, x, check=True, tol=1e-4, opt=None, before=None) -> int:
-    "Cut the channels `dead` ([(group, indices)]) of `model` along its traced graph `dg`, checked on `x` (against `before`, if given); returns how many went"
+    """Cut the channels `dead` ([(group, indices)]) of `model` along its traced graph `dg`, checked on `x`
+    (against `before`, if given); returns how many went"""
     dead = [(g, idx) for g, idx in dead if idx and len(idx) < g.n]   # a group keeps one channel at least
     if not dead: return 0
     for g, idx in dead:
@@ -120,7 +128,8 @@ def _cut_groups(model, dg, dead:list, x, check=True, tol=1e-4, opt=None, before=
             for g, idx in dead:   # all found before any is cut
                 pr = dg.get_pruner_of_module(g.root)
                 grp = dg.get_pruning_group(g.root, pr.prune_out_channels, g.root_idxs(idx))
-                if g.heads:   # per-head parameters are cut by head below: Torch-Pruning maps them as channels, and not always right
+                # per-head parameters are cut by head below: Torch-Pruning maps them as channels, and not always right
+                if g.heads:
                     own = {id(getattr(g.heads.attn, k)) for k,_ in g.heads.per_head()}
                     grp._group = [it for it in grp.items if id(it.dep.target.module) not in own]
                 grp.prune()
@@ -131,8 +140,9 @@ def _cut_groups(model, dg, dead:list, x, check=True, tol=1e-4, opt=None, before=
         return sum(len(idx) for _, idx in dead)
     finally: model.train(was)
 
-_SIZES = {'VisionTransformer': ('hidden_dim', lambda m: m.conv_proj.out_channels),   # torchvision's ViT reshapes its patches to `hidden_dim`
-          'Scale': ('shape', lambda m: (len(m.scale), *m.shape[1:]))}                   # timm's MetaFormer scales by `scale.view(shape)`
+# torchvision's ViT reshapes its patches to `hidden_dim`; timm's MetaFormer scales by `scale.view(shape)`
+_SIZES = {'VisionTransformer': ('hidden_dim', lambda m: m.conv_proj.out_channels),
+          'Scale': ('shape', lambda m: (len(m.scale), *m.shape[1:]))}
 
 def _sync_sizes(model):
     "Set the sizes a model keeps as attributes (and reads in its forward) to those of its layers, once channels are cut"
@@ -148,7 +158,8 @@ def _tied(model) -> list:
     return [v for v in shared.values() if len(v) > 1]
 
 def _verify(model, backup, x, before, tol, dead, tied=(), orig=()):
-    "Raise, with `model` restored from `backup` and its `orig` parameter objects, unless `model(x)` still gives `before` and tied weights are still tied"
+    """Raise, with `model` restored from `backup` and its `orig` parameter objects, unless `model(x)` still gives
+    `before` and tied weights are still tied"""
     try:
         with torch.no_grad(): diff, err = output_diff(before, run_model(model, x)), None
     except Exception as e: diff, err = float('inf'), e
@@ -160,24 +171,28 @@ def _verify(model, backup, x, before, tol, dead, tied=(), orig=()):
     for m, n, p in orig: m._parameters[n] = p   # the very objects an optimizer holds (Torch-Pruning cut copies of them)
     what = (f"the forward pass failed ({type(err).__name__}: {err})" if err else
             f"the outputs changed by {diff:.3g} (relative; tol={tol:g})" if diff > tol else
-            f"the weights tied between {[[names.get(m, '?') + '.' + n for m,n in t] for t in untied]} would no longer be tied")
+            f"the weights tied between {[[names.get(m, '?') + '.' + n for m,n in t] for t in untied]} "
+            "would no longer be tied")
     e = ValueError(f"removing the pruned channels is not exact for this model: {what}. The model is back as it was "
-                   f"(masked, nothing removed). Channels were cut in the groups of {cut[:8]}{'...' if len(cut) > 8 else ''}: "
-                   "leave the layers responsible alone with `exclude=` (e.g. ones followed by a LayerNorm over channels "
-                   "or a reshape to a fixed size), or keep the model masked (remove=False)")
+                   "(masked, nothing removed). Channels were cut in the groups of "
+                   f"{cut[:8]}{'...' if len(cut) > 8 else ''}: leave the layers responsible alone with `exclude=` "
+                   "(e.g. ones followed by a LayerNorm over channels or a reshape to a fixed size), "
+                   "or keep the model masked (remove=False)")
     e.what, e.cut = what, cut   # for `check_removable`, which looks for the group at fault
     raise e from err
 
 # %% ../nbs/06_removal.ipynb #16e877d7
 def _try_cut(sp, keeps:dict) -> ValueError|None:
-    "Mask the groups of `keeps` ({key: one bool per unit}) in a copy of `sp`'s model and remove those channels: the error when that is not exact, else None"
+    """Mask the groups of `keeps` ({key: one bool per unit}) in a copy of `sp`'s model and remove those channels:
+    the error when that is not exact, else None"""
     m, dg, units = copy_traced(sp.model, sp.graph, sp.units)
     for k, keep in keeps.items():
         units.set_mask(k, keep)
         with torch.no_grad():
             for p, mk in units.pairs(k): p.mul_(mk)
     dead = _masked(units, list(keeps))
-    before = _settle(m, sp.x)   # masked: norms over channels keep the statistics of the kept ones, as the removed model will
+    # masked: norms over channels keep the statistics of the kept ones, as the removed model will
+    before = _settle(m, sp.x)
     units.detach()
     try: _cut_groups(m, dg, dead, sp.x, before=before)
     except ValueError as e:
@@ -185,7 +200,8 @@ def _try_cut(sp, keeps:dict) -> ValueError|None:
         raise
 
 def _at_fault(sp, keeps:dict, e:ValueError) -> tuple:
-    "The keys of `keeps` whose removal alone is not exact, halving them while one half fails (each half masked alone, the rest whole); and that half's error"
+    """The keys of `keeps` whose removal alone is not exact, halving them while one half fails
+    (each half masked alone, the rest whole); and that half's error"""
     keys = list(keeps)
     while len(keys) > 1:
         a, b = keys[:len(keys)//2], keys[len(keys)//2:]
@@ -200,27 +216,33 @@ def _masked(units, keys) -> list:
     res = []
     for k in keys:
         g = units.group(k)
-        res.append((g, torch.nonzero(~units.unit_mask(k).repeat(g.blocks)).flatten().tolist()))   # a unit is a position of every block
+        # a unit is a position of every block
+        res.append((g, torch.nonzero(~units.unit_mask(k).repeat(g.blocks)).flatten().tolist()))
     return res
 
 def _grouped(sp, what):
-    if sp.graph is None: raise ValueError(f"{what} needs coupled channel groups: a Sparsifier with granularity='filter', an input x and groups=True")
+    if sp.graph is None:
+        raise ValueError(f"{what} needs coupled channel groups: a Sparsifier with granularity='filter', "
+                         "an input x and groups=True")
 
 @delegates(PruneSpec)
-def check_removable(model,              # the model, or a `Sparsifier` of its coupled groups (its graph is copied, not traced again)
+def check_removable(model,              # the model, or a `Sparsifier` of its coupled groups (graph copied, not traced)
                     x=None,             # with a model: an input batch to trace it with
                     frac:float=0.5,     # the fraction of each group's channels masked at random in the copy
-                    spec:PruneSpec=None,# with a model: what is pruned (default: `PruneSpec(granularity='filter', **kwargs)`)
+                    spec:PruneSpec=None,# with a model: what is pruned (default: from `kwargs`, granularity='filter')
                     **kwargs):
-    "Raise a ValueError now if removing channels of `model` is not exact, naming the group at fault (tried on a copy masked at random)"
-    if not isinstance(model, Sparsifier):   # a sparsifier of a copy: the model, and any masks it holds, stay as they are
+    """Raise a ValueError now if removing channels of `model` is not exact, naming the group at fault
+    (tried on a copy masked at random)"""
+    # a sparsifier of a copy: the model, and any masks it holds, stay as they are
+    if not isinstance(model, Sparsifier):
         spec = spec if spec is not None else PruneSpec(granularity='filter', **kwargs)
         ex = list(find_modules(model, spec.exclude))   # names: they name the same layers in the copy
         model = Sparsifier(copy.deepcopy(model), spec=spec.new(exclude=ex or None), x=x)
     _check_copy(model, frac)
 
 def _settle(model, x):
-    "The outputs of a forward pass without gradient, in eval mode: a model that keeps its activations (DynamicUnet's hooks) keeps ones without an autograd graph, which deep-copy"
+    """The outputs of a forward pass without gradient, in eval mode: a model that keeps its activations
+    (DynamicUnet's hooks) keeps ones without an autograd graph, which deep-copy"""
     was = model.training
     with torch.no_grad(): y = run_model(model.eval(), x)
     model.train(was)
@@ -230,7 +252,8 @@ def removal_faults(sp:Sparsifier,   # a sparsifier of coupled groups (its model 
                    frac:float=0.5,   # the fraction of each group's channels masked at random in the copy
                    first:bool=False  # stop at the first fault found
                   ) -> dict:
-    "{group keys: why removing their channels is not exact}, found on copies masked at random: the groups at fault, halved out one fault at a time"
+    """{group keys: why removing their channels is not exact}, found on copies masked at random:
+    the groups at fault, halved out one fault at a time"""
     _grouped(sp, 'removal_faults')
     _settle(sp.model, sp.x)
     gen, keeps, faults = torch.Generator().manual_seed(0), {}, {}
@@ -252,9 +275,11 @@ def _check_copy(sp, frac):
     if not faults: return
     (keys, what), = faults.items()
     ex = list(find_modules(sp.model, sp.spec.exclude))
-    raise ValueError(f"remove=True is not allowed for this model: in a copy of it with channels masked at random, removing those of the "
-                     f"group{'s' if len(keys) > 1 else ''} of {list(keys[:8])}{'...' if len(keys) > 8 else ''} is not exact: {what}. "
-                     f"Leave {'them' if len(keys) > 1 else 'it'} alone with exclude={[*ex, *keys[:8]]!r}, or keep the model masked (remove=False)") from None
+    raise ValueError(f"remove=True is not allowed for this model: in a copy of it with channels masked at random, "
+                     f"removing those of the group{'s' if len(keys) > 1 else ''} of {list(keys[:8])}"
+                     f"{'...' if len(keys) > 8 else ''} is not exact: {what}. "
+                     f"Leave {'them' if len(keys) > 1 else 'it'} alone with exclude={[*ex, *keys[:8]]!r}, "
+                     "or keep the model masked (remove=False)") from None
 
 # %% ../nbs/06_removal.ipynb #ef24d82d
 def remove_masked(sp:Sparsifier,        # a sparsifier of coupled groups (granularity='filter' with an input x)
@@ -262,7 +287,8 @@ def remove_masked(sp:Sparsifier,        # a sparsifier of coupled groups (granul
                   check:bool=True,      # compare the outputs on the sparsifier's input before and after
                   tol:float=1e-4        # largest relative difference of the outputs that is accepted
                  ) -> int:
-    "Remove the channels that `sp` masks from its model, cut along the graph it traced (no new trace); the masks go. Returns how many went"
+    """Remove the channels that `sp` masks from its model, cut along the graph it traced (no new trace);
+    the masks go. Returns how many went"""
     _grouped(sp, 'remove_masked')
     sp.refresh(); sp.apply()   # the weights as the masks say
     dead = _masked(sp.units, sp.keys)
@@ -271,7 +297,8 @@ def remove_masked(sp:Sparsifier,        # a sparsifier of coupled groups (granul
     return _cut_groups(sp.model, sp.graph, dead, sp.x, check, tol, opt, before)
 
 def removed_copy(sp:Sparsifier) -> nn.Module:
-    "A copy of `sp`'s model with the channels `sp` masks removed (unchecked), cut along a copy of its graph: what removal will give, the model untouched"
+    """A copy of `sp`'s model with the channels `sp` masks removed (unchecked), cut along a copy of its graph:
+    what removal will give, the model untouched"""
     _grouped(sp, 'removed_copy')
     _settle(sp.model, sp.x)
     m, dg, units = copy_traced(sp.model, sp.graph, sp.units)
@@ -283,8 +310,10 @@ def removed_copy(sp:Sparsifier) -> nn.Module:
 def calibrate_latency(sp:Sparsifier,        # a sparsifier with `target_latency`, its masks all kept (as made)
                       fracs=(0.5, 0.25),    # the fractions of every group's channels kept in the copies timed
                       n_runs:int=10):       # timings of each copy (their median)
-    "Time removed copies of `sp`'s model with every group cut to `fracs` of its channels, and map the latency model's predictions onto them"
-    if sp.spec.cost_name != 'target_latency': raise ValueError("calibrate_latency needs a Sparsifier with target_latency=")
+    """Time removed copies of `sp`'s model with every group cut to `fracs` of its channels,
+    and map the latency model's predictions onto them"""
+    if sp.spec.cost_name != 'target_latency':
+        raise ValueError("calibrate_latency needs a Sparsifier with target_latency=")
     lm, x, pts = sp.budget, at_batch(sp.x, sp.latency_bs), []
     n = {k: sp.unit_mask(k).numel() for k in sp.keys}
     for f in fracs:
@@ -300,5 +329,6 @@ def calibrate_latency(sp:Sparsifier,        # a sparsifier with `target_latency`
 # %% ../nbs/06_removal.ipynb #aa7d011b
 @patch
 def remove_pruned(self:Learner, exclude=None, check:bool=True, tol:float=1e-4, x=None) -> int:
-    "Remove the zeroed channels of `learn.model` (checked, see `remove_pruned`), `learn.opt` kept in step; returns how many went"
+    """Remove the zeroed channels of `learn.model` (checked, see `remove_pruned`), `learn.opt` kept in step;
+    returns how many went"""
     return remove_pruned(self.model, example_input(self.dls) if x is None else x, exclude, check, tol, self.opt)

@@ -20,7 +20,8 @@ __all__ = ['UNIT_KINDS', 'Units', 'register_units', 'units_for', 'prunable_layer
 
 # %% ../nbs/04d_units.ipynb #af88a690
 class Units:
-    "The units of one kind that a `Sparsifier` ranks and masks, keyed by name; subclass it and `register_units` the class"
+    """The units of one kind that a `Sparsifier` ranks and masks,
+    keyed by name; subclass it and `register_units` the class"""
     options, granularities, nm, graph = (), (), None, None
     @classmethod
     def takes(cls, spec, x) -> bool:
@@ -46,12 +47,14 @@ class Units:
     def cost(self, model:nn.Module, x): return None
     def fits_nm(self, k) -> bool: return False   # N:M kinds (`nm` set): whether `k` splits into blocks of M
     def keep_nm(self, k, s:torch.Tensor, n:int) -> torch.Tensor: raise NotImplementedError
-    def conform(self, k, keep:torch.Tensor, s:torch.Tensor) -> torch.Tensor: return keep   # a mask the model can take, chosen by scores `s`
+    def conform(self, k, keep:torch.Tensor, s:torch.Tensor) -> torch.Tensor:   # a mask the model takes, chosen by `s`
+        return keep
 
 UNIT_KINDS = []
 
 def register_units(cls:type) -> type:
-    "Make `cls` (a subclass of `Units`) a kind of unit the `Sparsifier` can pick, its granularity names valid; returns `cls` (a decorator)"
+    """Make `cls` (a subclass of `Units`) a kind of unit the `Sparsifier` can pick,
+    its granularity names valid; returns `cls` (a decorator)"""
     if not (isinstance(cls, type) and issubclass(cls, Units)):
         raise ValueError(f"register_units({cls!r}) is not allowed: pass a subclass of Units")
     for g in cls.granularities: register_granularity(g)
@@ -78,22 +81,26 @@ def _last_called(model, x, types):
 def prunable_layers(model:nn.Module, # the model
                     types=None,      # layer types to prune (default: every registered kind)
                     exclude=None,    # names or modules to leave alone (default: the output layer)
-                    x=None           # an input batch, to find the output layer as the last one called (else: the last declared)
+                    x=None           # an input batch, to find the output layer as the last called (else: last declared)
                    ) -> dict:
     "The layers of `model` to prune, by name"
     ts = check_types(types) if types is not None else prunable_types()
     layers = {n: m for n,m in model.named_modules() if isinstance(m, ts)}
     missing = [t.__name__ for t in ts if not any(isinstance(m, t) for m in layers.values())]
-    if types is not None and missing: raise ValueError(f"include={types!r} is not allowed: the model has no {missing} layer")
+    if types is not None and missing:
+        raise ValueError(f"include={types!r} is not allowed: the model has no {missing} layer")
     if not layers: raise ValueError(f"the model has no prunable layer of types {[t.__name__ for t in ts]}")
     if exclude is None: exclude = [_last_called(model, x, ts) if x is not None else list(layers)[-1]]
     for e in (exclude if isinstance(exclude, (list, tuple, set)) else [exclude]):
         if isinstance(e, str) and e not in layers:
-            raise ValueError(f"exclude={e!r} is not a prunable layer of the model: use names from {list(layers)[:8]}...")
+            raise ValueError(f"exclude={e!r} is not a prunable layer of the model: "
+                             f"use names from {list(layers)[:8]}...")
     excl = find_modules(model, exclude)
     res = {n: m for n,m in layers.items() if n not in excl}
-    if not res: raise ValueError(f"the model has nothing to prune: its prunable layers {list(layers)[:8]} are all left alone ({list(excl)}; "
-                                 "by default the output layer is): name fewer layers in exclude, or exclude=[] to prune the output layer too")
+    if not res:
+        raise ValueError(f"the model has nothing to prune: its prunable layers {list(layers)[:8]} are all left alone "
+                         f"({list(excl)}; by default the output layer is): name fewer layers in exclude, "
+                         "or exclude=[] to prune the output layer too")
     return res
 
 # %% ../nbs/04d_units.ipynb #af3c2101
@@ -119,20 +126,25 @@ class LayerUnits(Units):
     def narrow(self, k, keep:torch.Tensor): self.mask(k).mul_(keep.view(self.mask(k).shape))   # 1/0 floats: one pass
     @torch.no_grad()
     def without_pruned(self, k, s:torch.Tensor) -> torch.Tensor:
-        "`s` with the pruned units at -inf: the 1/0 mask made +-inf, a minimum, the mask made 1/0 again (in place: no 40 MB temporaries)"
+        """`s` with the pruned units at -inf: the 1/0 mask made +-inf,
+        a minimum, the mask made 1/0 again (in place: no 40 MB temporaries)"""
         w = self.layers[k].weight
-        if s.untyped_storage().data_ptr() == w.untyped_storage().data_ptr(): s = s.clone()   # a criterion gave the weight itself
+        # a criterion gave the weight itself
+        if s.untyped_storage().data_ptr() == w.untyped_storage().data_ptr(): s = s.clone()
         mk = self.mask(k)
-        torch.minimum(s, mk.view(s.shape).sub_(0.5).mul_(math.inf), out=s)   # masked_fill by a bool mask is 5x slower on the CPU
+        # masked_fill by a bool mask is 5x slower on the CPU
+        torch.minimum(s, mk.view(s.shape).sub_(0.5).mul_(math.inf), out=s)
         mk.clamp_(0, 1)
         return s
 
     @torch.no_grad()
     def attach(self):
         "An all-ones `pruning_mask` buffer on every layer, unless it has one (loaded from a checkpoint)"
-        for k,m in self.layers.items():   # in the weight's dtype: the multiply after every step is 3x faster than by a bool mask
+        # in the weight's dtype: the multiply after every step is 3x faster than by a bool mask
+        for k,m in self.layers.items():
             if getattr(m, 'pruning_mask', None) is None:
-                m.register_buffer('pruning_mask', torch.ones(self.mask_shape(k), dtype=m.weight.dtype, device=m.weight.device))
+                m.register_buffer('pruning_mask', torch.ones(self.mask_shape(k),
+                                                             dtype=m.weight.dtype, device=m.weight.device))
     def detach(self):
         for m in self.layers.values(): m._buffers.pop('pruning_mask', None)
 
@@ -144,7 +156,8 @@ class LayerUnits(Units):
         g, M = self.grans[k], self.nm[1]
         x = s.movedim(g.in_axis, -1)
         blocks = x.reshape(*x.shape[:-1], x.shape[-1]//M, M)
-        keep = torch.ones_like(blocks, dtype=torch.bool).scatter_(-1, blocks.topk(n, dim=-1, largest=False).indices, False)
+        keep = torch.ones_like(blocks, dtype=torch.bool).scatter_(-1,
+                                                                  blocks.topk(n, dim=-1, largest=False).indices, False)
         return keep.reshape(x.shape).movedim(-1, g.in_axis)
     def pairs(self, k) -> list:
         "[(parameter, mask shaped to multiply it)]: the weight, and the bias when a unit is a whole output channel"
@@ -159,40 +172,48 @@ register_units(LayerUnits)
 # %% ../nbs/04d_units.ipynb #032a7b01
 def _kept_normed(x, k, dims, eps):
     "`x` less its mean over `dims`, over its deviation: both of the positions that `k` (1/0, broadcast along `x`) keeps"
-    n = (k.sum(dims, keepdim=True) * math.prod(x.shape[d] for d in dims if k.shape[d] == 1)).clamp_min(1)   # a tensor: no host read
+    # a tensor: no host read
+    n = (k.sum(dims, keepdim=True) * math.prod(x.shape[d] for d in dims if k.shape[d] == 1)).clamp_min(1)
     xc = x - (x*k).sum(dims, keepdim=True) / n
     return xc * torch.rsqrt((xc*xc*k).sum(dims, keepdim=True) / n + eps)
 
 def _affine(y, k, weight, bias, dt):
-    "`y` scaled and shifted per channel, the channels `k` drops at 0, in the dtype the norm returns for an input of dtype `dt`"
+    """`y` scaled and shifted per channel, the channels `k` drops at 0,
+    in the dtype the norm returns for an input of dtype `dt`"""
     if weight is not None: y = y * weight.view(k.shape).float()
     if bias is not None: y = y + bias.view(k.shape).float()
-    return (y * k).to(torch.float32 if y.device.type == 'cuda' and torch.is_autocast_enabled() else dt)   # (no argument: CUDA's, and torch 2.3 takes none)
+    # (no argument: CUDA's, and torch 2.3 takes none)
+    return (y * k).to(torch.float32 if y.device.type == 'cuda' and torch.is_autocast_enabled() else dt)
 
 def masked_layer_norm(x:torch.Tensor, keep:torch.Tensor, # the input, and 1/0 per channel: the channels kept
                       weight=None, bias=None, eps:float=1e-5, axis:int=-1) -> torch.Tensor:
-    "Layer norm of `x` over the channels of `axis` with the mean and variance of the `keep` channels only (the others give 0)"
+    """Layer norm of `x` over the channels of `axis` with the mean
+    and variance of the `keep` channels only (the others give 0)"""
     dt, x = x.dtype, x.float()   # in float32, as layer_norm computes (and returns, under CUDA's autocast)
     k = keep.view([-1 if d == axis % x.dim() else 1 for d in range(x.dim())]).float()
     return _affine(_kept_normed(x, k, (axis,), eps), k, weight, bias, dt)
 
-def masked_group_norm(x:torch.Tensor, keep:torch.Tensor, # the input (batch, channels, ...), and 1/0 per channel: the channels kept
+def masked_group_norm(x:torch.Tensor, keep:torch.Tensor, # the input (batch, channels, ...), 1/0 per channel (1: kept)
                       groups:int, weight=None, bias=None, eps:float=1e-5) -> torch.Tensor:
-    "Group norm of `x` in `groups` groups of consecutive channels, each with the mean and variance of its `keep` channels only (the others give 0)"
+    """Group norm of `x` in `groups` groups of consecutive channels,
+    each with the mean and variance of its `keep` channels only (the others give 0)"""
     dt, x = x.dtype, x.float()
     k = keep.view(1, -1, *[1]*(x.dim()-2)).float()
-    y = _kept_normed(x.reshape(len(x), groups, x.shape[1]//groups, -1), keep.view(1, groups, -1, 1).float(), (2, 3), eps)
+    y = _kept_normed(x.reshape(len(x), groups, x.shape[1]//groups, -1),
+                     keep.view(1, groups, -1, 1).float(), (2, 3), eps)
     return _affine(y.reshape(x.shape), k, weight, bias, dt)
 
 class _KeptStats:
     "Mixin of a norm layer whose statistics are those of its channels `kept` (set while channels are masked)"
     def forward(self, x):
-        if isinstance(self, nn.GroupNorm): return masked_group_norm(x, self.kept, self.num_groups, self.weight, self.bias, self.eps)
+        if isinstance(self, nn.GroupNorm):
+            return masked_group_norm(x, self.kept, self.num_groups, self.weight, self.bias, self.eps)
         return masked_layer_norm(x, self.kept, self.weight, self.bias, self.eps, self.kept_axis)
 
 _KEPT = {}
 def _with_kept_stats(m:nn.Module, keep:torch.Tensor):
-    "Make norm layer `m` compute its statistics over the channels `keep` (its class swapped for one that does, under the same name)"
+    """Make norm layer `m` compute its statistics over the channels
+    `keep` (its class swapped for one that does, under the same name)"""
     cls = type(m)
     if not issubclass(cls, _KeptStats):
         m.kept_axis = norm_axis(m)
@@ -209,7 +230,9 @@ _GREDUCE = ('mean', 'sum', 'max')
 
 class GroupUnits(Units):
     "Coupled channel groups of `model` as prunable units: one unit is one channel (position) of a group"
-    options = ('reduce', 'normalize', 'heads')   # how members' scores combine ('mean', 'sum', 'max'); their scaling (`NORMS`, None); attention units ('whole', 'dims')
+    # how members' scores combine ('mean', 'sum', 'max'); their scaling (`NORMS`, None);
+    # attention units ('whole', 'dims')
+    options = ('reduce', 'normalize', 'heads')
     @classmethod
     def takes(cls, spec, x) -> bool: return spec.granularity == 'filter' and spec.groups and x is not None
     def __init__(self, model:nn.Module, spec, x):
@@ -220,8 +243,11 @@ class GroupUnits(Units):
         self.graph = trace_graph(model, x)   # kept: removal cuts along it, a copy checks along its copy (`copy_traced`)
         gs = channel_groups(model, x, list(ex.values()), dg=self.graph, heads=spec.options.get('heads', 'whole'))
         if types: gs = [g for g in gs if isinstance(g.root, types)]
-        if not gs: raise ValueError("the model has no channel group that can be pruned" + (f" among include={spec.include!r}" if types else '') +
-                                    " (a group is left alone when it holds the output layer, a layer named in exclude or one before a pixel shuffle)")
+        if not gs:
+            raise ValueError("the model has no channel group that can be pruned" +
+                             (f" among include={spec.include!r}" if types else '') +
+                             " (a group is left alone when it holds the output layer, a layer named in exclude "
+                             "or one before a pixel shuffle)")
         names = {m: n for n,m in model.named_modules()}
         self.groups = {names[g.root]: g for g in gs}
         self.layers = {names[mb.module]: mb.module for g in gs for mb in g.producers()}
@@ -232,7 +258,8 @@ class GroupUnits(Units):
     def select(self, keys):
         "Keep only the groups `keys`"
         self.groups = {k: self.groups[k] for k in keys}
-        self.layers = {n: m for n,m in self.layers.items() if any(mb.module is m for g in self.groups.values() for mb in g.members)}
+        self.layers = {n: m for n,m in self.layers.items()
+                       if any(mb.module is m for g in self.groups.values() for mb in g.members)}
     def producers(self, k) -> list:
         "Names of the conv and linear layers whose output channels are the units of `k`"
         mods = {mb.module for mb in self.groups[k].producers()}
@@ -250,7 +277,8 @@ class GroupUnits(Units):
 
     @torch.no_grad()
     def attach(self):
-        "An all-True `group_mask` buffer on every root, unless it has one (loaded from a checkpoint); norms over channels keep the kept ones' statistics"
+        """An all-True `group_mask` buffer on every root, unless it has one (loaded from a checkpoint);
+        norms over channels keep the kept ones' statistics"""
         for g in self.groups.values():
             if getattr(g.root, 'group_mask', None) is None:
                 g.root.register_buffer('group_mask', torch.ones(g.n, dtype=torch.bool, device=g.root.weight.device))
@@ -265,7 +293,8 @@ class GroupUnits(Units):
         self._norms = {}
 
     def _lay_norms(self, key=None):
-        "Give the norms over channels of group `key` (or of all) the channels their groups keep (on the device, no host read)"
+        """Give the norms over channels of group `key` (or of all)
+        the channels their groups keep (on the device, no host read)"""
         for m, mbs in self._norms.items():
             if key is not None and all(k != key for k,_ in mbs): continue
             keep = torch.ones(m.weight.shape[0], device=m.weight.device)
@@ -277,11 +306,13 @@ class GroupUnits(Units):
     def pairs(self, k) -> list: return self.groups[k].pairs(self.mask(k))
     def group(self, k): return self.groups[k]
     def conform(self, k, keep:torch.Tensor, s:torch.Tensor) -> torch.Tensor:
-        "For head dims: every head keeps the mean count of `keep` (one at least), its best by `s`, on the device (no host read)"
+        """For head dims: every head keeps the mean count of `keep` (one at least),
+        its best by `s`, on the device (no host read)"""
         h = self.groups[k].heads
         if not (h and h.dims): return keep
         n = (keep.sum() / h.n).round().clamp_min(1)   # dims per head
-        rank = s.reshape(h.n, h.dim).argsort(dim=1, descending=True, stable=True).argsort(dim=1)   # best first, ties by position
+        # best first, ties by position
+        rank = s.reshape(h.n, h.dim).argsort(dim=1, descending=True, stable=True).argsort(dim=1)
         return (rank < n).view_as(keep)
     def cost(self, model:nn.Module, x): return MacsModel(model, x, self.groups, self.graph)
 
