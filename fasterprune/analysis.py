@@ -18,7 +18,7 @@ from .granularity import prunable_types
 from .groups import output_layers, shuffled_layers
 from .macs import layer_macs
 from .data import example_input
-from .removal import removal_faults, removed_copy
+from .removal import removal_faults, removed_copy, calibrate_latency
 from .report import model_accuracy
 
 # %% auto #0
@@ -26,17 +26,21 @@ __all__ = ['analyze_compression', 'sensitivity', 'plot_sensitivity', 'to_targets
 
 # %% ../nbs/16_analysis.ipynb #99f281ee
 def _left_alone(sp, by_name, ex) -> dict:
-    "{layer name: why no group prunes its output channels}, for the conv and linear layers of `sp`'s model that no group produces"
+    """{layer name: why no group prunes its output channels},
+    for the conv and linear layers of `sp`'s model that no group produces"""
     made = {mb.module for k in sp.keys for mb in sp.group(k).producers()}
     outs, shuf = set(output_layers(sp.graph)), set(shuffled_layers(sp.graph))
-    why = lambda m, n: ('the output layer: its channels are the outputs' if m in outs else 'excluded (exclude=)' if n in ex else
+    why = lambda m, n: ('the output layer: its channels are the outputs' if m in outs else
+                        'excluded (exclude=)' if n in ex else
                         'before a pixel shuffle: its channels move into positions' if m in shuf else
-                        'in a group left alone: it reaches a layer that cannot lose channels (a cross-attention, a fixed reshape)')
+                        'in a group left alone: it reaches a layer that cannot lose channels '
+                        '(a cross-attention, a fixed reshape)')
     return {n: why(m, n) for n,m in by_name.items() if isinstance(m, prunable_types()) and m not in made}
 
 def _size(m:nn.Module, x, lm=None) -> dict:
     "Parameters, bytes of parameters and buffers, and MACs (from `layer_macs`, or its result `lm`) of `m`"
-    return dict(params=sum(p.numel() for p in m.parameters()), nbytes=sum(t.numel()*t.element_size() for t in [*m.parameters(), *m.buffers()]),
+    return dict(params=sum(p.numel() for p in m.parameters()),
+                nbytes=sum(t.numel()*t.element_size() for t in [*m.parameters(), *m.buffers()]),
                 macs=sum((lm or layer_macs(m, x)).values()))
 
 def _summary(df, dense, floor) -> str:
@@ -44,10 +48,12 @@ def _summary(df, dense, floor) -> str:
     fewer = lambda k: f"{100*(1 - floor[k]/dense[k]):.3f}".rstrip('0').rstrip('.') + '%'   # 99.998%, not a rounded 100%
     g, alone = df[df.kind != 'layer'], df[df.kind == 'layer']
     ok, bad = g[g.status == 'prunable'], g[g.status != 'prunable']
-    s = (f"Up to {fewer('params')} fewer parameters ({dense['params']/1e6:.3g}M -> {floor['params']/1e6:.3g}M), {fewer('macs')} fewer MACs "
-         f"and {fewer('nbytes')} less memory by pruning: {len(ok)} of {len(g)} channel groups can be pruned and removed")
+    s = (f"Up to {fewer('params')} fewer parameters ({dense['params']/1e6:.3g}M -> {floor['params']/1e6:.3g}M), "
+         f"{fewer('macs')} fewer MACs and {fewer('nbytes')} less memory by pruning: "
+         f"{len(ok)} of {len(g)} channel groups can be pruned and removed")
     if len(bad): s += f"; {len(bad)} can be masked but not removed exactly ({bad.name.iloc[0]!r}: {bad.why.iloc[0]})"
-    if len(alone): s += (f"; left alone, {len(alone)} layer{'s' if len(alone) > 1 else ''} ({100*alone.params.sum():.2g}% of the parameters): "
+    if len(alone): s += (f"; left alone, {len(alone)} layer{'s' if len(alone) > 1 else ''} "
+                         f"({100*alone.params.sum():.2g}% of the parameters): "
                          + '; '.join(f"{n!r}, {w}" for n, w in zip(alone.name[:3], alone.why[:3])))
     return s + '.'
 
@@ -56,7 +62,8 @@ def analyze_compression(model:nn.Module, x,   # the model, and an input batch to
                         verbose:bool=True,    # print the summary
                         **kwargs              # what is pruned: `exclude`, `include`, `min_keep`, ... (see `PruneSpec`)
                        ) -> pd.DataFrame:
-    "One row per coupled group and per layer left alone: can it be pruned and removed, why not, its share of the model; `df.attrs` holds the figures at the floor and the summary"
+    """One row per coupled group and per layer left alone: can it be pruned and removed, why not,
+    its share of the model; `df.attrs` holds the figures at the floor and the summary"""
     spec = PruneSpec(granularity='filter', **kwargs)
     m = copy.deepcopy(model).eval()   # the model stays as it is
     ex, names, lm = list(find_modules(m, spec.exclude)), {mod: n for n, mod in m.named_modules()}, layer_macs(m, x)
@@ -74,7 +81,8 @@ def analyze_compression(model:nn.Module, x,   # the model, and an input batch to
         if k not in faults and n > spec.min_keep: sp.set_units(k, list(range(spec.min_keep, n)))   # the floor
     for n, why in _left_alone(sp, by_name, ex).items():
         rows.append(dict(name=n, kind='layer', units=None, floor=None, status='left alone', why=why, layers=n,
-                         params=by_name[n].weight.numel() / dense['params'], macs=lm.get(by_name[n], 0) / dense['macs']))
+                         params=by_name[n].weight.numel() / dense['params'],
+                         macs=lm.get(by_name[n], 0) / dense['macs']))
     sp.apply()
     floor = _size(removed_copy(sp), x)
     df = pd.DataFrame(rows)
@@ -95,9 +103,10 @@ def sensitivity(learn:Learner,
                 levels=(0.25, 0.5, 0.75),  # fractions of a group's units pruned, one group at a time
                 n_batches:int=4,           # validation batches the accuracy is measured on
                 progress:bool=True,        # a bar over the groups
-                **kwargs                   # what is pruned and how: `criteria`, `exclude`, `include`, `min_keep`, ... (see `PruneSpec`)
+                **kwargs                   # what is pruned and how: `criteria`, `exclude`, `min_keep`... (`PruneSpec`)
                ) -> pd.DataFrame:
-    "Prune each coupled group of `learn.model` alone at each of `levels`, measure the accuracy, restore: one row per group and level, most sensitive first"
+    """Prune each coupled group of `learn.model` alone at each of `levels`, measure the accuracy, restore:
+    one row per group and level, most sensitive first"""
     lv = listify(levels)
     if not lv or any(not isinstance(l, numbers.Real) or not 0 < l < 1 for l in lv):
         raise ValueError(f"levels={levels!r} is not allowed: use fractions of a group's units, each in (0, 1)")
@@ -132,47 +141,67 @@ def plot_sensitivity(sens:pd.DataFrame, ax=None):
     h = 0.8/len(lv)
     for i, l in enumerate(lv):
         d = sens[sens.level == l].set_index('group').reindex(gs)
-        ax.barh([j + i*h for j in range(len(gs))], d.delta*100, height=h, color=plt.get_cmap('RdYlGn_r')((i + 0.5)/len(lv)), label=f'{l:.0%} pruned')
+        ax.barh([j + i*h for j in range(len(gs))], d.delta*100, height=h,
+                color=plt.get_cmap('RdYlGn_r')((i + 0.5)/len(lv)), label=f'{l:.0%} pruned')
     ax.set_yticks([j + h*(len(lv) - 1)/2 for j in range(len(gs))]); ax.set_yticklabels(gs, fontsize=7)
-    ax.axvline(0, c='k', lw=0.5); ax.set_xlabel(f"accuracy change (points, from {sens.attrs.get('baseline', float('nan')):.1%})")
+    ax.axvline(0, c='k', lw=0.5)
+    ax.set_xlabel(f"accuracy change (points, from {sens.attrs.get('baseline', float('nan')):.1%})")
     ax.legend(fontsize=7, loc='lower left'); plt.tight_layout()
     return ax
 
 # %% ../nbs/16_analysis.ipynb #83457799
-@delegates(PruneSpec, but=['granularity', 'sparsity', 'target_macs', 'context', 'criteria'])
-def to_targets(sens:pd.DataFrame,   # from `sensitivity`
-               learn:Learner,       # the learner it was measured on
-               target_macs:float,   # the fraction of the model's MACs to keep, in (0, 1)
-               **kwargs             # `exclude`, `include`, `min_keep`: as given to `sensitivity`
+@delegates(PruneSpec, but=['granularity', 'sparsity', 'target_macs', 'target_latency', 'context', 'criteria'])
+def to_targets(sens:pd.DataFrame,            # from `sensitivity`
+               learn:Learner,                # the learner it was measured on
+               target_macs:float=None,       # the fraction of the model's MACs to keep, in (0, 1)
+               target_latency:float=None,    # or: the fraction of its latency to keep, measured on its device
+               latency_bs:int=None,          # `target_latency`: the batch size it is timed at (default: the fit's)
+               **kwargs                      # `exclude`, `include`, `min_keep`: as given to `sensitivity`
               ) -> dict:
-    "{group: fraction of its units to prune}: the cheapest steps in accuracy per MACs saved until the MACs are at most `target_macs`"
-    if not (isinstance(target_macs, numbers.Real) and 0 < target_macs < 1): raise ValueError(f"target_macs={target_macs!r} is not allowed: use a fraction in (0, 1)")
-    spec = PruneSpec(granularity='filter', **kwargs)
+    """{group: fraction of its units to prune}: the cheapest steps in accuracy per cost saved
+    until the MACs (or latency) are at most the target"""
+    given = [(n, v) for n, v in (('target_macs', target_macs), ('target_latency', target_latency)) if v is not None]
+    if len(given) != 1: raise ValueError(f"target_macs={target_macs!r} with target_latency={target_latency!r} "
+                                         "is not allowed: give one target")
+    (name, t), = given
+    if not (isinstance(t, numbers.Real) and 0 < t < 1):
+        raise ValueError(f"{name}={t!r} is not allowed: use a fraction in (0, 1)")
+    timed = name == 'target_latency'
+    spec = PruneSpec(granularity='filter', target_latency=1. if timed else None,
+                     latency_bs=latency_bs or learn.dls.train.bs if timed else None, **kwargs)
     sp = Sparsifier(learn.model, spec=spec, x=example_input(learn.dls))
     try:
-        cost, n = sp.cost, {k: sp.unit_mask(k).numel() for k in sp.keys}
-        kept = lambda at: float(cost.kept({k: torch.arange(n[k]) >= n_to_prune(n[k], at.get(k, 0.), spec.min_keep) for k in cost.keys}))
-        steps = {k: d.sort_values('level')[['level', 'delta']].values.tolist() for k, d in sens.groupby('group') if k in n}
+        # the layers timed against width on the model's device, mapped onto removed copies
+        if timed: calibrate_latency(sp)
+        cost, n = sp.budget, {k: sp.unit_mask(k).numel() for k in sp.keys}
+        kept = lambda at: float(cost.kept({k: torch.arange(n[k]) >= n_to_prune(n[k], at.get(k, 0.), spec.min_keep)
+                                           for k in cost.keys}))
+        steps = {k: d.sort_values('level')[['level', 'delta']].values.tolist()
+                 for k, d in sens.groupby('group') if k in n}
         at, loss, left = {}, {}, kept({})
-        while left > target_macs + 1e-9:
+        while left > t + 1e-9:
             best = None
             for k, st in steps.items():
                 nxt = [(l, d) for l, d in st if l > at.get(k, 0.)]
                 if not nxt: continue
                 (l, d), trial = nxt[0], kept({**at, k: nxt[0][0]})
                 if trial >= left: continue
-                price = max(0., loss.get(k, 0.) - d) / (left - trial)   # accuracy lost per MACs saved, of this step
+                price = max(0., loss.get(k, 0.) - d) / (left - trial)   # accuracy lost per cost saved, of this step
                 if best is None or price < best[0]: best = (price, k, l, d, trial)
             if best is None:
-                raise ValueError(f"target_macs={target_macs:g} is not allowed for these sensitivities: with every group at its highest level measured "
-                                 f"({max(sens.level):g}) the model keeps {left:.3g} of its MACs; measure higher levels or use target_macs >= {math.ceil(left*1000)/1000:g}")
+                what = 'MACs' if not timed else f'latency (measured, batch {sp.latency_bs})'
+                raise ValueError(f"{name}={t:g} is not allowed for these sensitivities: "
+                                 "with every group at its highest level measured "
+                                 f"({max(sens.level):g}) the model keeps {left:.3g} of its {what}; "
+                                 f"measure higher levels or use {name} >= {math.ceil(left*1000)/1000:g}")
             _, k, l, loss[k], left = best
             lo, at[k] = at.get(k, 0.), l
         if at:   # the last step only as far as the target: between the group's two levels
             hi = at[k]
             for _ in range(20):
                 mid = (lo + hi) / 2
-                lo, hi = (lo, mid) if kept({**at, k: mid}) <= target_macs + 1e-9 else (mid, hi)
+                lo, hi = (lo, mid) if kept({**at, k: mid}) <= t + 1e-9 else (mid, hi)
             at[k] = hi
     finally: sp.detach()
     return at
+

@@ -62,7 +62,8 @@ class _StateProbe:
     def __call__(self, learn):
         sp = getattr(self.cb, 'sparsifier', None)
         if isinstance(sp, Sparsifier): self.nbytes = sp.nbytes(); return   # ours counts all it keeps
-        self.nbytes = sum(t.numel()*t.element_size() for n,t in learn.model.named_buffers() if n.split('.')[-1] in _STATE)
+        self.nbytes = sum(t.numel()*t.element_size() for n,t in learn.model.named_buffers()
+                          if n.split('.')[-1] in _STATE)
 
 # %% ../nbs/08_benchmark.ipynb #9f020540
 def _fasterai_cb(granularity, sparsity=0.5):
@@ -76,7 +77,8 @@ def _configs(granularities, with_fasterai):
     for g in granularities:
         cfgs[f'fasterprune {g}'] = lambda g=g: SparsifyCallback(0.5, g, 'local', large_final, agp)
         if with_fasterai: cfgs[f'fasterai {g}'] = lambda g=g: _fasterai_cb(g)
-    if 'filter' in granularities: cfgs['fasterprune filter taylor'] = lambda: SparsifyCallback(0.5, 'filter', 'local', 'taylor', agp)
+    if 'filter' in granularities:
+        cfgs['fasterprune filter taylor'] = lambda: SparsifyCallback(0.5, 'filter', 'local', 'taylor', agp)
     return cfgs
 
 def _memory(device) -> int:
@@ -103,7 +105,8 @@ def _fit_once(dls, mk_cb, lr=1e-3, device='cpu'):
         t, c = time.perf_counter() - start, time.process_time() - cpu
     peak = torch.cuda.max_memory_allocated() if torch.device(device).type == 'cuda' else max(mem)
     setup = first[0] - start
-    return t - setup, c, probe.nbytes, sum(p.numel()*p.element_size() for p in learn.model.parameters()), peak - m0, setup
+    return (t - setup, c, probe.nbytes, sum(p.numel()*p.element_size() for p in learn.model.parameters()),
+            peak - m0, setup)
 
 # %% ../nbs/08_benchmark.ipynb #8959bdc2
 def fasterai_available():
@@ -114,20 +117,23 @@ def fasterai_available():
 
 def bench_fit(n_batches:int=64, bs:int=32, size:int=64, n_runs:int=5, granularities=('weight', 'filter'),
               device='cpu', fasterai:bool=None, progress:bool=True) -> pd.DataFrame:
-    "Fit time and pruning-state ratios of each configuration against a plain fastai fit, in one run (`progress`: a bar over the fits)"
+    """Fit time and pruning-state ratios of each configuration against a plain fastai fit, in one run
+    (`progress`: a bar over the fits)"""
     with_fa = fasterai_available() if fasterai is None else fasterai
     dls = synthetic_dls(n_batches, bs, size, device=device)
     cfgs = _configs(granularities, with_fa)
     _fit_once(dls, cfgs['fastai'], device=device)        # warm-up
-    times, cpus, state, mems, setups = {k: [] for k in cfgs}, {k: [] for k in cfgs}, {}, {k: [] for k in cfgs}, {k: [] for k in cfgs}
+    times, cpus, state, mems, setups = ({k: [] for k in cfgs}, {k: [] for k in cfgs}, {},
+                                        {k: [] for k in cfgs}, {k: [] for k in cfgs})
     fits = [(k, mk) for _ in range(n_runs) for k, mk in cfgs.items()]   # interleaved: every configuration once per run
     for k, mk in (progress_bar(fits, leave=False) if progress else fits):
         t, c, nb, pb, m, su = _fit_once(dls, mk, device=device)
         times[k].append(t); cpus[k].append(c); state[k] = nb/pb; mems[k].append(m); setups[k].append(su)
     med = statistics.median
     base, base_cpu = med(times['fastai']), med(cpus['fastai'])
-    return pd.DataFrame([dict(config=k, fit_ratio=med(v)/base, cpu_ratio=med(cpus[k])/base_cpu, setup_s=med(setups[k]), state_ratio=state[k],
-                              peak_mem_mb=med(mems[k])/2**20, runs=len(v), spread=(max(v)-min(v))/med(v)) for k,v in times.items()])
+    return pd.DataFrame([dict(config=k, fit_ratio=med(v)/base, cpu_ratio=med(cpus[k])/base_cpu,
+                              setup_s=med(setups[k]), state_ratio=state[k], peak_mem_mb=med(mems[k])/2**20,
+                              runs=len(v), spread=(max(v)-min(v))/med(v)) for k,v in times.items()])
 
 # %% ../nbs/08_benchmark.ipynb #79cb5706
 def bench_removal(size:int=224, bs:int=16, n_runs:int=5, model='resnet50') -> pd.DataFrame:
@@ -151,9 +157,13 @@ def bench_removal(size:int=224, bs:int=16, n_runs:int=5, model='resnet50') -> pd
     t0 = time.perf_counter(); pruner.step(); t_step = time.perf_counter() - t0
     macs0, p0 = count_ops_and_params(dense, x[:1]); macs1, p1 = count_ops_and_params(m, x[:1])
     lat0, lat1 = latency(dense, x, n_runs), latency(m, x, n_runs)
-    rows = [('fasterprune remove_pruned (s, tracing included)', t_fp), ('Torch-Pruning MetaPruner build (s, tracing)', t_build),
-            ('Torch-Pruning MetaPruner step (s)', t_step), ('params dense / pruned', p0/p1), ('MACs dense / pruned', macs0/macs1),
-            (f'CPU latency speed-up (batch {bs}, {size}px)', lat0/lat1), ('speed-up / MACs reduction', (lat0/lat1)/(macs0/macs1))]
+    rows = [('fasterprune remove_pruned (s, tracing included)', t_fp),
+            ('Torch-Pruning MetaPruner build (s, tracing)', t_build),
+            ('Torch-Pruning MetaPruner step (s)', t_step),
+            ('params dense / pruned', p0/p1),
+            ('MACs dense / pruned', macs0/macs1),
+            (f'CPU latency speed-up (batch {bs}, {size}px)', lat0/lat1),
+            ('speed-up / MACs reduction', (lat0/lat1)/(macs0/macs1))]
     return pd.DataFrame(rows, columns=['measure', 'value'])
 
 # %% ../nbs/08_benchmark.ipynb #569feb0e
@@ -162,7 +172,9 @@ def bench_zoo(size:int=64, progress:bool=True) -> pd.DataFrame:
     from fasterprune.zoo import zoo_table
     df = zoo_table(size=size, progress=progress)
     ok = df.max_diff.notna() if 'max_diff' in df else pd.Series(False, index=df.index)
-    return df.assign(removed_ok=ok).groupby('criteria').agg(models=('model', 'count'), pruned_and_removed=('removed_ok', 'sum'), exact=('exact', 'sum'))
+    return df.assign(removed_ok=ok).groupby('criteria').agg(models=('model', 'count'),
+                                                            pruned_and_removed=('removed_ok', 'sum'),
+                                                            exact=('exact', 'sum'))
 
 # %% ../nbs/08_benchmark.ipynb #08daaab2
 class _Block(nn.Module):
@@ -170,7 +182,8 @@ class _Block(nn.Module):
         super().__init__()
         self.c1, self.b1 = nn.Conv2d(ni, nf, 3, stride, 1, bias=False), nn.BatchNorm2d(nf)
         self.c2, self.b2 = nn.Conv2d(nf, nf, 3, 1, 1, bias=False), nn.BatchNorm2d(nf)
-        self.sc = nn.Sequential() if stride == 1 and ni == nf else nn.Sequential(nn.Conv2d(ni, nf, 1, stride, bias=False), nn.BatchNorm2d(nf))
+        self.sc = (nn.Sequential() if stride == 1 and ni == nf else
+                   nn.Sequential(nn.Conv2d(ni, nf, 1, stride, bias=False), nn.BatchNorm2d(nf)))
     def forward(self, x): return F.relu(self.b2(self.c2(F.relu(self.b1(self.c1(x))))) + self.sc(x))
 
 def resnet20(c_in:int=1, n_out:int=10, width:int=16, n:int=3) -> nn.Sequential:
@@ -183,12 +196,15 @@ def resnet20(c_in:int=1, n_out:int=10, width:int=16, n:int=3) -> nn.Sequential:
 def small_vit(width:int=8, c_in:int=1, n_out:int=10, size:int=28):
     "A ViT for 28 px images (timm's): patches of 4, `12*width` wide, 6 blocks of 4 heads"
     from timm.models.vision_transformer import VisionTransformer
-    return VisionTransformer(img_size=size, patch_size=4, in_chans=c_in, num_classes=n_out, embed_dim=12*width, depth=6, num_heads=4)
+    return VisionTransformer(img_size=size, patch_size=4, in_chans=c_in, num_classes=n_out, embed_dim=12*width,
+                             depth=6, num_heads=4)
 
 def small_convnext(width:int=8, c_in:int=1, n_out:int=10):
-    "A ConvNeXt for 28 px images (timm's): a 1x1 stem, four stages of 2 blocks at 28, 14, 7 and 3 px, `2*width` channels doubling"
+    """A ConvNeXt for 28 px images (timm's): a 1x1 stem, four stages of 2 blocks at 28, 14, 7 and 3 px,
+    `2*width` channels doubling"""
     from timm.models.convnext import ConvNeXt
-    return ConvNeXt(in_chans=c_in, num_classes=n_out, depths=(2, 2, 2, 2), dims=tuple(width*2**i for i in range(1, 5)), patch_size=1)
+    return ConvNeXt(in_chans=c_in, num_classes=n_out, depths=(2, 2, 2, 2),
+                    dims=tuple(width*2**i for i in range(1, 5)), patch_size=1)
 
 ARCHS = {'resnet20': resnet20, 'vit': small_vit, 'convnext': small_convnext}   # width -> model, for `bench_accuracy`
 REGIMES = ('scratch', 'trained', 'transfer')   # where `bench_accuracy`'s rows start
@@ -201,13 +217,15 @@ def _head_split(m) -> list:
     return [[p for p in m.parameters() if id(p) not in hp], list(_head(m).parameters())]
 
 def _new_head(m, seed) -> nn.Module:
-    "A copy of `m` with its head drawn anew (from `seed`): a body trained on other classes, as a user fine-tunes a pretrained model"
+    """A copy of `m` with its head drawn anew (from `seed`): a body trained on other classes,
+    as a user fine-tunes a pretrained model"""
     m = copy.deepcopy(m)
     set_seed(seed); _head(m).reset_parameters()
     return m
 
 def effective_macs(model:nn.Module, x) -> float:
-    "MACs of the conv and linear layers (and attention products) for one sample of `x`, a channel whose conv or linear filters are all zero counted as removed"
+    """MACs of the conv and linear layers (and attention products) for one sample of `x`,
+    a channel whose conv or linear filters are all zero counted as removed"""
     gu = GroupUnits(model, PruneSpec(granularity='filter'), x)
     mm = gu.cost(model, x)
     masks = {k: gu.group(k).alive(prunable_types()).view(gu.group(k).blocks, -1).any(0) for k in gu.keys}
@@ -221,19 +239,24 @@ def _fa_prune(frac, x):
     return PruneCallback(frac, f_agp, 'local', f_large_final, example_inputs=x)
 
 def _one_cycle(learn, epochs, lr, cbs): learn.fit_one_cycle(epochs, lr, cbs=cbs)
-def _fine_tune(learn, epochs, lr, cbs): learn.fine_tune(epochs - 1, lr, freeze_epochs=1, cbs=cbs)   # fastai's transfer learning: the new head alone first
+# fastai's transfer learning: the new head alone first
+def _fine_tune(learn, epochs, lr, cbs): learn.fine_tune(epochs - 1, lr, freeze_epochs=1, cbs=cbs)
 
 def _tp_fit(learn, epochs, lr, frac, reg=None, taylor=False, trained=False, head_dims=False, tune=_one_cycle):
-    "Torch-Pruning's recipe: train half the epochs (none if `trained`), prune once (local), `tune` for the rest; with `reg`, the first half is DepGraph's sparse training; with `taylor`, its ViT recipe (Taylor importance, whole heads, or with `head_dims` the dims of every head)"
+    """Torch-Pruning's recipe: train half the epochs (none if `trained`), prune once (local), `tune` for the rest;
+    with `reg`, the first half is DepGraph's sparse training; with `taylor`, its ViT recipe (Taylor importance,
+    whole heads, or with `head_dims` the dims of every head)"""
     import torch_pruning as tp
     m, e1 = learn.model, 0 if trained else max(1, epochs//2)
     hs = attention_heads(m)   # its ViT recipe: `num_heads` per qkv layer, whole heads pruned, the model patched after
     kw = dict(pruning_ratio=frac, ignored_layers=[_head(m)],
-              num_heads={q: h.n for q,h in hs.items()}, prune_num_heads=bool(hs) and not head_dims, prune_head_dims=head_dims, head_pruning_ratio=frac)
+              num_heads={q: h.n for q,h in hs.items()}, prune_num_heads=bool(hs) and not head_dims,
+              prune_head_dims=head_dims, head_pruning_ratio=frac)
     imp = tp.importance.GroupTaylorImportance() if taylor else tp.importance.MagnitudeImportance(p=1)
     if reg is None: pruner, cbs = tp.pruner.MetaPruner(m, example_input(learn.dls), importance=imp, **kw), []
     else:   # group-norm regularisation (Fang et al. 2023), added to the gradients after every backward pass
-        pruner = tp.pruner.GroupNormPruner(m, example_input(learn.dls), importance=tp.importance.GroupMagnitudeImportance(p=2), reg=reg, **kw)
+        pruner = tp.pruner.GroupNormPruner(m, example_input(learn.dls),
+                                           importance=tp.importance.GroupMagnitudeImportance(p=2), reg=reg, **kw)
         cbs = [Callback(after_backward=lambda *_: pruner.regularize(m))]
     if e1: learn.fit_one_cycle(e1, lr, cbs=cbs)
     if taylor:   # gradients of a few batches for the Taylor importance
@@ -242,7 +265,8 @@ def _tp_fit(learn, epochs, lr, frac, reg=None, taylor=False, trained=False, head
     pruner.step()
     m.zero_grad()
     for h in hs.values():   # what Torch-Pruning leaves to its user (the scale stays)
-        if head_dims: h.attn.head_dim, h.attn.fused_attn = h.qkv.out_features // (3*h.n), False   # SDPA would take its scale from the new head_dim
+        # SDPA would take its scale from the new head_dim
+        if head_dims: h.attn.head_dim, h.attn.fused_attn = h.qkv.out_features // (3*h.n), False
         else: h.attn.num_heads = h.qkv.out_features // (3*h.dim)
         if hasattr(h.attn, 'attn_dim'): h.attn.attn_dim = h.qkv.out_features // 3
     learn.opt = None   # a new optimizer over the new parameters
@@ -250,7 +274,8 @@ def _tp_fit(learn, epochs, lr, frac, reg=None, taylor=False, trained=False, head
 
 def _acc_rows(level, teacher, with_fa, regime='scratch') -> dict:
     "name -> f(learn, epochs, lr) for one compression `level` (times fewer MACs) in `regime`"
-    s, t, trained, tune = 1 - level**-0.5, 1/level, regime != 'scratch', _fine_tune if regime == 'transfer' else _one_cycle
+    s, t, trained, tune = (1 - level**-0.5, 1/level, regime != 'scratch',
+                           _fine_tune if regime == 'transfer' else _one_cycle)
     fit = lambda *mks: (lambda l, e, lr: tune(l, e, lr, [mk(l) for mk in mks]))   # callbacks made per fit
     macs = lambda **kw: (lambda l: SparsifyCallback(granularity='filter', target_macs=t, remove=True, **kw))
     rows = {}
@@ -269,15 +294,22 @@ def _acc_rows(level, teacher, with_fa, regime='scratch') -> dict:
     rows['fasterprune target_macs head dims'] = fit(macs(heads='dims'))
     rows['fasterprune target_macs taylor head dims'] = fit(macs(criteria='taylor', heads='dims'))
     rows['fasterprune target_macs + KD'] = fit(macs(), lambda l: KnowledgeDistillation(teacher))
-    sens = lambda l: SparsifyCallback(to_targets(sensitivity(l, progress=False), l, t), 'filter', schedule=one_shot(start_pct=0.05), remove=True)
-    rows['fasterprune sensitivity targets'] = fit(sens)   # measured on the model the fit starts from (trained: its trained one)
+    # timed at the batch `_measure` times
+    lat = lambda l: SparsifyCallback(granularity='filter', target_latency=t, latency_bs=64, remove=True)
+    rows['fasterprune target_latency'] = fit(lat)
+    sens = lambda l: SparsifyCallback(to_targets(sensitivity(l, progress=False), l, t), 'filter',
+                                      schedule=one_shot(start_pct=0.05), remove=True)
+    # measured on the model the fit starts from (trained: its trained one)
+    rows['fasterprune sensitivity targets'] = fit(sens)
     return rows
 
 ACC_ROWS = ('narrow dense', 'fasterai SparsifyCallback', 'fasterai PruneCallback', 'Torch-Pruning MetaPruner',
             'fasterprune target_macs', 'fasterprune target_macs local')   # run by default (besides dense)
-ACC_EXTRA = ('Torch-Pruning GroupNormPruner', 'Torch-Pruning MetaPruner taylor', 'Torch-Pruning MetaPruner taylor head dims', 'fasterprune sparsity',
-             'fasterprune target_macs taylor', 'fasterprune target_macs head dims', 'fasterprune target_macs taylor head dims',
-             'fasterprune target_macs + KD', 'fasterprune sensitivity targets')   # on request: `rows=`
+ACC_EXTRA = ('Torch-Pruning GroupNormPruner', 'Torch-Pruning MetaPruner taylor',
+             'Torch-Pruning MetaPruner taylor head dims', 'fasterprune sparsity',
+             'fasterprune target_macs taylor', 'fasterprune target_macs head dims',
+             'fasterprune target_macs taylor head dims', 'fasterprune target_macs + KD',
+             'fasterprune sensitivity targets', 'fasterprune target_latency')   # on request: `rows=`
 
 def _print(line, pb=None):
     "Print `line` on a line of its own: a console bar `pb` is wiped first, and drawn again below at its next update"
@@ -296,9 +328,9 @@ _FAILED = dict(accuracy=float('nan'), macs=float('nan'), params=0, latency_ms=fl
 def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
                    seeds=(0, 1, 2),   # one fit of every row per seed (data subset, order and weights)
                    n_train:int=6000, n_valid:int=2000, epochs:int=4, bs:int=128, lr:float=3e-3,
-                   width:int=8,       # channels of ResNet-20's first stage (16 in the paper); a ViT is 12x as wide, a ConvNeXt's first stage 2x
+                   width:int=8,       # ResNet-20's first-stage channels (paper: 16); ViT: 12x as wide; ConvNeXt: 2x
                    arch:str='resnet20', # the model: one of `ARCHS` ('resnet20', 'vit', 'convnext')
-                   regime:str='scratch', # every row's start: 'scratch'; 'trained' (the dense model of its seed, then `epochs` more); 'transfer' (a body trained on classes 0-4, a new head, `fine_tune` on 5-9)
+                   regime:str='scratch', # start: scratch; trained: dense + `epochs`; transfer: 0-4 body, fine_tune 5-9
                    rows=ACC_ROWS,     # recipes besides dense: names from `ACC_ROWS` and `ACC_EXTRA`
                    device='cpu', fasterai:bool=None,
                    verbose:bool=True,  # print every fit's row as it ends
@@ -310,7 +342,8 @@ def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
     check_choice('arch', arch, ARCHS); check_choice('regime', regime, REGIMES)
     transfer, nc = regime == 'transfer', 5 if regime == 'transfer' else 10
     if bad: raise ValueError(f"rows={bad!r} is not allowed: use names from {list(ACC_ROWS + ACC_EXTRA)}")
-    runs, n_fits = [], len(seeds) * (1 + (regime != 'scratch') + len(levels)*sum(n in rows for n in ['narrow dense', *_acc_rows(1, None, with_fa)]))
+    runs, n_fits = [], len(seeds) * (1 + (regime != 'scratch') +
+                                     len(levels)*sum(n in rows for n in ['narrow dense', *_acc_rows(1, None, with_fa)]))
     pb = progress_bar(range(n_fits), leave=False) if progress and n_fits else None
     if pb: pb.update(0)
     def run(name, level, seed, fit, w=width, start=None, dls=None):
@@ -319,49 +352,63 @@ def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
         dls.train.rng = random.Random(seed)   # every row sees the same batches in the same order
         model = ARCHS[arch](width=w, n_out=nc)
         if start is not None: model.load_state_dict(start.state_dict())
-        one = dls.valid.new(ImageTensors(*dls.valid.dataset[:bs]))   # one batch to validate on during fits: accuracy is measured once, after
+        # one batch to validate on during fits: accuracy is measured once, after
+        one = dls.valid.new(ImageTensors(*dls.valid.dataset[:bs]))
         learn = Learner(DataLoaders(dls.train, one), model, loss_func=CrossEntropyLossFlat(), metrics=accuracy,
                         splitter=_head_split if transfer else trainable_params)
         t0 = time.perf_counter()
         with learn.no_bar(), learn.no_logging(), contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
             warnings.simplefilter('ignore')
             try: fit(learn, epochs, lr)
-            except Exception as e:   # a tool that fails in this workflow (fasterai's PruneCallback in `fine_tune`): said in its row, the others run on
+            except Exception as e:
+                # a tool that fails in this workflow (fasterai's PruneCallback in `fine_tune`): said in its row,
+                # the others run on
                 if name in ('dense', 'dense fine-tuned') or name.startswith('source'): raise
                 err = f'{type(e).__name__}: {e}'.splitlines()[0][:120]
             else: err = None
             fit_s = time.perf_counter() - t0
-            r = dict(recipe=name, level=level, seed=seed, **(_measure(learn, x, xb, dls.valid) if err is None else _FAILED), fit_s=fit_s, error=err)
+            r = dict(recipe=name, level=level, seed=seed,
+                     **(_measure(learn, x, xb, dls.valid) if err is None else _FAILED), fit_s=fit_s, error=err)
         runs.append(r)
-        if verbose: _print(' '.join(f'{k}={v:.4g}' if isinstance(v, float) else f'{k}={v}' for k,v in r.items() if v is not None), pb)
+        if verbose: _print(' '.join(f'{k}={v:.4g}' if isinstance(v, float) else f'{k}={v}'
+                                    for k,v in r.items() if v is not None), pb)
         if pb: pb.update(len(runs))
         return learn
     for seed in seeds:
-        data = lambda cs: fashion_mnist(n_train=n_train, n_valid=n_valid, bs=bs, device=device, seed=seed, verbose=False, download=False, classes=cs)
+        data = lambda cs: fashion_mnist(n_train=n_train, n_valid=n_valid, bs=bs, device=device, seed=seed,
+                                        verbose=False, download=False, classes=cs)
         tdls = data(range(5, 10) if transfer else None)   # the task every row is measured on
         x, xb = example_input(tdls), tdls.valid.one_batch()[0][:64]
         plain = lambda l, e, lr: l.fit_one_cycle(e, lr)
-        dense = run('source (classes 0-4)' if transfer else 'dense', 1, seed, plain, dls=data(range(5)) if transfer else None)
-        start, tune = (_new_head(dense.model, seed), _fine_tune) if transfer else (dense.model if regime == 'trained' else None, _one_cycle)
-        ref = run('dense fine-tuned', 1, seed, lambda l, e, lr: tune(l, e, lr, []), start=start) if start is not None else dense
+        dense = run('source (classes 0-4)' if transfer else 'dense', 1, seed, plain,
+                    dls=data(range(5)) if transfer else None)
+        start, tune = ((_new_head(dense.model, seed), _fine_tune) if transfer else
+                       (dense.model if regime == 'trained' else None, _one_cycle))
+        ref = (run('dense fine-tuned', 1, seed, lambda l, e, lr: tune(l, e, lr, []), start=start)
+               if start is not None else dense)
         for level in levels:
-            if 'narrow dense' in rows: run('narrow dense', level, seed, plain, w=max(1, round(width*level**-0.5)))   # the small model alone, from scratch
+            # the small model alone, from scratch
+            if 'narrow dense' in rows: run('narrow dense', level, seed, plain, w=max(1, round(width*level**-0.5)))
             for name, fit in _acc_rows(level, ref.model if transfer else dense.model, with_fa, regime).items():
                 if name in rows: run(name, level, seed, fit, start=start)
     return pd.DataFrame(runs)
 
 # %% ../nbs/08_benchmark.ipynb #c1f74b9f
-def _reference(df) -> str: return 'dense fine-tuned' if (df.recipe == 'dense fine-tuned').any() else 'dense'   # trained, transfer: the same epochs as the rows
+# trained, transfer: the same epochs as the rows
+def _reference(df) -> str: return 'dense fine-tuned' if (df.recipe == 'dense fine-tuned').any() else 'dense'
 
 def accuracy_table(df:pd.DataFrame) -> pd.DataFrame:
-    "Per level and recipe: mean and spread (std) of accuracy over the seeds, MACs, times fewer MACs than the reference, gap to it in points (the reference: dense, or dense fine-tuned)"
+    """Per level and recipe: mean and spread (std) of accuracy over the seeds, MACs, times fewer MACs than the
+    reference, gap to it in points (the reference: dense, or dense fine-tuned)"""
     dense = df[df.recipe == _reference(df)]
     t = df[~df.recipe.str.startswith('source')].groupby(['level', 'recipe'], sort=False).agg(
         accuracy=('accuracy', 'mean'), acc_std=('accuracy', 'std'), macs=('macs', 'mean'), params=('params', 'mean'),
-        latency_ms=('latency_ms', 'median'), seeds=('accuracy', 'count')).reset_index().sort_values('level', kind='stable', ignore_index=True)   # runs may come from several commands
+        latency_ms=('latency_ms', 'median'), seeds=('accuracy', 'count')
+    ).reset_index().sort_values('level', kind='stable', ignore_index=True)   # runs may come from several commands
     t['fewer_macs'] = dense.macs.mean() / t.macs
     t['vs_dense'] = (t.accuracy - dense.accuracy.mean()) * 100
-    return t[['level', 'recipe', 'accuracy', 'acc_std', 'vs_dense', 'macs', 'fewer_macs', 'params', 'latency_ms', 'seeds']]
+    return t[['level', 'recipe', 'accuracy', 'acc_std', 'vs_dense', 'macs', 'fewer_macs', 'params',
+              'latency_ms', 'seeds']]
 
 def plot_accuracy(df:pd.DataFrame, ax=None):
     "Accuracy against MACs: one line per recipe through the levels (bars: std over seeds), dense, and the Pareto front"
@@ -383,7 +430,8 @@ def save_accuracy(df:pd.DataFrame, out, **config):
     "Write the runs and the table as JSON, the table as markdown and the plot as PNG into folder `out`"
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     t = accuracy_table(df)
-    (out/'accuracy.json').write_text(json.dumps(dict(config=config, runs=df.to_dict('records'), table=t.to_dict('records')), indent=1))
+    (out/'accuracy.json').write_text(json.dumps(dict(config=config, runs=df.to_dict('records'),
+                                                     table=t.to_dict('records')), indent=1))
     (out/'accuracy.md').write_text(t.to_markdown(index=False, floatfmt='.4g') + '\n')
     plot_accuracy(df); plt.savefig(out/'accuracy.png', dpi=120); plt.close()
     return t
@@ -400,19 +448,21 @@ def main(what:str='fit,removal,zoo', # which benchmarks, comma-separated: fit, r
          n_seeds:int=3,    # accuracy: seeds (fits of every row)
          epochs:int=4,     # accuracy: epochs of every fit
          n_train:int=6000, # accuracy: training images
-         width:int=8,      # accuracy: ResNet-20's first-stage channels (a ViT is 12x as wide, a ConvNeXt's first stage 2x)
+         width:int=8,      # accuracy: ResNet-20's first-stage channels (ViT: 12x as wide; ConvNeXt's first stage: 2x)
          arch:str='resnet20', # accuracy: the model, one of resnet20, vit, convnext
-         regime:str='scratch', # accuracy: where the rows start: scratch, trained (the dense model, then epochs more) or transfer (a body of classes 0-4, fine_tune on 5-9)
-         rows:str=', '.join(ACC_ROWS), # accuracy: recipes besides dense, comma-separated; besides the default ones (`ACC_ROWS`): Torch-Pruning GroupNormPruner, Torch-Pruning MetaPruner taylor, Torch-Pruning MetaPruner taylor head dims, fasterprune sparsity, fasterprune target_macs taylor, fasterprune target_macs head dims, fasterprune target_macs taylor head dims, fasterprune target_macs + KD and fasterprune sensitivity targets (`ACC_EXTRA`)
+         regime:str='scratch', # accuracy: start: scratch; trained: dense + epochs; transfer: 0-4 body, fine_tune 5-9
+         rows:str=', '.join(ACC_ROWS), # accuracy: recipes besides dense, comma-separated (an unknown name lists all)
          out:str='bench_accuracy' # accuracy: folder for accuracy.json, accuracy.md, accuracy.png
         ):
-    "Print fit-time and pruning-state ratios against plain fastai and fasterai; removal against Torch-Pruning; zoo coverage; accuracy at equal MACs"
+    """Print fit-time and pruning-state ratios against plain fastai and fasterai; removal against Torch-Pruning;
+    zoo coverage; accuracy at equal MACs"""
     fmt = lambda v: f'{v:.3f}'
     whats, bar = what.split(','), sys.stdout.isatty()   # progress bars in a terminal, none in a log
     if 'fit' in whats:
         print(f"== Fit: resnet18, {device}, {n_batches} batches of {bs} at {size}px, agp to 50%, local, large_final; "
               f"medians of {n_runs} interleaved runs, torch threads={torch.get_num_threads()}")
-        print(bench_fit(n_batches, bs, size, n_runs, device=device, progress=bar).to_string(index=False, float_format=fmt))
+        print(bench_fit(n_batches, bs, size, n_runs, device=device, progress=bar)
+              .to_string(index=False, float_format=fmt))
     if 'removal' in whats:
         print("\n== Removal: resnet50, 50% of every group's channels, CPU")
         print(bench_removal(n_runs=n_runs).to_string(index=False, float_format=fmt))
@@ -420,11 +470,13 @@ def main(what:str='fit,removal,zoo', # which benchmarks, comma-separated: fit, r
         print("\n== Zoo coverage: 50% of group channels, removed, max |removed - masked| <= 1e-5 in eval mode")
         print(bench_zoo(progress=bar).to_string())
     if 'accuracy' in whats:
-        lv, cfg = tuple(float(v) for v in levels.split(',')), dict(epochs=epochs, n_train=n_train, width=width, bs=128, device=device, arch=arch, regime=regime)
-        print(f"\n== Accuracy at equal MACs: {arch} (width {width}) on Fashion-MNIST, {n_train} images, {epochs} epochs, "
-              f"levels {lv}, {n_seeds} seeds, {device}{'' if regime == 'scratch' else f', regime {regime}'}")
+        lv, cfg = (tuple(float(v) for v in levels.split(',')),
+                   dict(epochs=epochs, n_train=n_train, width=width, bs=128, device=device, arch=arch, regime=regime))
+        print(f"\n== Accuracy at equal MACs: {arch} (width {width}) on Fashion-MNIST, {n_train} images, "
+              f"{epochs} epochs, levels {lv}, {n_seeds} seeds, "
+              f"{device}{'' if regime == 'scratch' else f', regime {regime}'}")
         rs = ACC_ROWS if rows is None else tuple(r.strip() for r in rows.split(','))
-        df = bench_accuracy(lv, tuple(range(n_seeds)), n_train=n_train, epochs=epochs, width=width, arch=arch, regime=regime, rows=rs,
-                            device=device, progress=bar)
+        df = bench_accuracy(lv, tuple(range(n_seeds)), n_train=n_train, epochs=epochs, width=width, arch=arch,
+                            regime=regime, rows=rs, device=device, progress=bar)
         print(save_accuracy(df, out, levels=lv, seeds=n_seeds, **cfg).to_string(index=False, float_format=fmt))
         print(f"(saved in {out}/: accuracy.json, accuracy.md, accuracy.png)")

@@ -25,7 +25,8 @@ def _plain_kind(m:nn.Module) -> type:
     return next(c for c in type(m).__mro__ if c.__module__.startswith('torch.nn.modules'))
 
 def narrowed(m:nn.Module, fi:float, fo:float, x:torch.Tensor) -> tuple:
-    "A new layer of `m`'s kind with the fractions `fi` of its input and `fo` of its output channels, and its input `x` cut to match"
+    """A new layer of `m`'s kind with the fractions `fi` of its input and `fo` of its output channels,
+    and its input `x` cut to match"""
     kw = dict(device=x.device, dtype=m.weight.dtype)
     if isinstance(m, nn.Linear):
         i, o = max(1, round(m.in_features*fi)), max(1, round(m.out_features*fo))
@@ -33,7 +34,8 @@ def narrowed(m:nn.Module, fi:float, fo:float, x:torch.Tensor) -> tuple:
     g, ci, co = m.groups, m.in_channels, m.out_channels
     if 1 < g == ci == co: i = o = g = max(1, round(co*fo))   # depthwise: one group per channel, its input its output
     else: i, o = (max(g, round(c*f/g)*g) for c, f in ((ci, fi), (co, fo)))   # grouped: whole groups
-    args = dict(kernel_size=m.kernel_size, stride=m.stride, padding=m.padding, dilation=m.dilation, groups=g, bias=m.bias is not None)
+    args = dict(kernel_size=m.kernel_size, stride=m.stride, padding=m.padding, dilation=m.dilation, groups=g,
+                bias=m.bias is not None)
     if isinstance(m, nn.modules.conv._ConvTransposeNd): args['output_padding'] = m.output_padding
     else: args['padding_mode'] = m.padding_mode
     return _plain_kind(m)(i, o, **args, **kw), x[:, :i]
@@ -71,12 +73,13 @@ def _fraction(m, lay) -> float:
 
 # %% ../nbs/04e_latency.ipynb #388b17bb
 class LatencyModel(MacsModel):
-    "The latency of a model whose channel groups are masked, predicted from every layer's latency measured against its width on the model's device"
+    """The latency of a model whose channel groups are masked,
+    predicted from every layer's latency measured against its width on the model's device"""
     def __init__(self, cost:MacsModel,     # the MACs of the same groups: the layers and the axes each unit cuts are its
-                 model:nn.Module, x,       # the model, and an input batch at the batch size to time (on the model's device)
+                 model:nn.Module, x,       # the model, and an input batch at the batch size to time (on its device)
                  widths=(1., .5, .25),     # the fractions of its MACs each layer is timed at
                  n_runs:int=10,            # timings of each layer at each width, and of the model (their medians)
-                 dtype=None):              # time under `torch.autocast` to this dtype (a mixed-precision fit's), else as the model is
+                 dtype=None):              # time under `torch.autocast` to this dtype (mixed precision), else as is
         self.__dict__.update(cost.__dict__)   # its layers (`macs`), groups' axes (`cover`, `io`, `ii`) and units
         was, A, self.dtype = model.training, len(self.cover) - 1, dtype
         model.eval()
@@ -86,7 +89,8 @@ class LatencyModel(MacsModel):
             for m, io, ii in zip(self.macs, self.io.tolist(), self.ii.tolist()):
                 if m not in ins: a.append(0.); b.append(None); act.append(0.); continue   # attention's products: below
                 inp, calls, numel = ins[m]
-                ps, ts, cut = [], [], (io != A) + (ii != A)   # the axes a group cuts: both lose sqrt(w) of their channels
+                # cut: the axes a group cuts: both lose sqrt(w) of their channels
+                ps, ts, cut = [], [], (io != A) + (ii != A)
                 for w in widths:
                     f = w ** (1/cut) if cut else 1.
                     lay, xi = narrowed(m, f if ii != A else 1., f if io != A else 1., inp)
@@ -96,9 +100,11 @@ class LatencyModel(MacsModel):
                 a.append(ai); b.append(bi); act.append(float(numel*calls))
             rates = sorted(bi/float(d) for bi, d in zip(b, self.dense) if bi and d)   # seconds per MAC of the layers
             rate = rates[len(rates)//2] if rates else 0.
-            self.lin = torch.tensor([bi if bi is not None else rate*float(d) for bi, d in zip(b, self.dense)])   # attention's products: at the layers' median rate
+            # attention's products: at the layers' median rate
+            self.lin = torch.tensor([bi if bi is not None else rate*float(d) for bi, d in zip(b, self.dense)])
             self.seconds = latency(model, x, n_runs, dtype=dtype)   # the model, measured
-            rest = max(0., self.seconds - sum(a) - float(self.lin.sum()))   # norms, activations, pooling...: with the channels they run over
+            # norms, activations, pooling...: with the channels they run over
+            rest = max(0., self.seconds - sum(a) - float(self.lin.sum()))
             self.act = torch.tensor(act) * (rest / max(sum(act), 1.))
             self.fixed = sum(a)
             self.total = self.fixed + float(self.lin.sum() + self.act.sum())
@@ -106,25 +112,37 @@ class LatencyModel(MacsModel):
         finally: model.train(was)
 
     def calibrate(self, points):
-        "Map the predictions onto measured `points` [(predicted, measured)] (removed models timed), piecewise linearly from (1, 1)"
+        """Map the predictions onto measured `points` [(predicted, measured)] (removed models timed),
+        piecewise linearly from (1, 1)"""
         ps = sorted({(1., 1.), *((float(p), float(m)) for p, m in points)})
-        for i in range(len(ps) - 2, -1, -1): ps[i] = (ps[i][0], min(ps[i][1], ps[i+1][1]))   # a noisy timing: measured never grows as predicted falls
+        # a noisy timing: measured never grows as predicted falls
+        for i in range(len(ps) - 2, -1, -1): ps[i] = (ps[i][0], min(ps[i][1], ps[i+1][1]))
         self.points = ps
 
     def _map(self, v, inverse=False):
-        "Measured fraction of a predicted one `v` (or the predicted of a measured one), along the calibration points; beyond them, the nearest segment's slope"
+        """Measured fraction of a predicted one `v` (or the predicted of a measured one), along the calibration points;
+        beyond them, the nearest segment's slope"""
         ps = self.points if not inverse else sorted((m, p) for p, m in self.points)
         if len(ps) < 2: return v
         (x0, y0), (x1, y1) = next(((a, b) for a, b in zip(ps, ps[1:]) if float(v) <= b[0]), ps[-2:])
         return y0 + (v - x0) * (y1 - y0) / max(x1 - x0, 1e-12)
 
     def kept(self, masks:dict) -> torch.Tensor:
-        "Fraction of the dense model's measured latency left with the unit masks `masks`, predicted (and mapped onto the calibration points)"
+        """Fraction of the dense model's measured latency left with the unit masks `masks`,
+        predicted (and mapped onto the calibration points)"""
         return self._map(super().kept(masks))
 
     def select(self, masks:dict, keys:dict, goal:float) -> dict:
-        "Masks pruning the units in the order of `keys` (lowest first) until the predicted latency fraction is at most `goal`"
+        """Masks pruning the units in the order of `keys` (lowest first)
+        until the predicted latency fraction is at most `goal`"""
         return super().select(masks, keys, float(self._map(goal, inverse=True)))
+
+    def saved(self, masks:dict) -> dict:
+        """{key: what pruning each of its units alone saves from the masks `masks`},
+        in fractions of the predicted latency (0 for a pruned unit)"""
+        f = 1 - self.cover @ (1 - self._flat(masks))   # the kept fraction of every axis
+        s = (self._kept(f) - self._kept(f[:, None] - self.cover)) * self._flat(masks)
+        return {k: s[self.offsets[k]:self.offsets[k]+masks[k].numel()].view(masks[k].shape) for k in self.keys}
 
     def to(self, device):
         super().to(device)
@@ -132,7 +150,8 @@ class LatencyModel(MacsModel):
         return self
 
     def _kept(self, f:torch.Tensor) -> torch.Tensor:
-        "The fraction of the predicted latency left with the kept fraction `f` of every axis (axes, or axes x candidates)"
+        "Fraction of the predicted latency left with the kept fraction `f` of every axis (axes, or axes x candidates)"
         v = lambda t: t.view(-1, *[1]*(f.dim() - 1))
-        return (self.fixed + (v(self.lin) * f[self.io] * f[self.ii]).sum(0) + (v(self.act) * f[self.io]).sum(0)) / self.total
+        return (self.fixed + (v(self.lin) * f[self.io] * f[self.ii]).sum(0)
+                + (v(self.act) * f[self.io]).sum(0)) / self.total
 

@@ -21,18 +21,21 @@ __all__ = ['n_to_prune', 'keep_global', 'Sparsifier']
 
 # %% ../nbs/05_sparsifier.ipynb #92ccc22d
 def _reads_host(f:torch.Tensor) -> bool:
-    "Whether ranking `f` may read values back to the host: on the CPU, where that is free, for scores large enough that it saves passes"
+    """Whether ranking `f` may read values back to the host: on the CPU, where that is free,
+    for scores large enough that it saves passes"""
     return f.device.type == 'cpu' and f.numel() >= 2**18
 
 def _lowest(f:torch.Tensor, n:int, m:int=2**14) -> torch.Tensor|None:
-    "For a large flat `f` on the CPU: True for exactly its `n` lowest values (ties by position), from the band a sample brackets the `n`-th in; None if it missed"
+    """For a large flat `f` on the CPU: True for exactly its `n` lowest values (ties by position),
+    from the band a sample brackets the `n`-th in; None if it missed"""
     N, q = f.numel(), n / f.numel()
     s = f[torch.randint(N, (m,), generator=torch.Generator().manual_seed(0))].sort().values
     d = 6*math.sqrt(m*q*(1 - q)) + 2   # six standard deviations of the sample's rank of the n-th value
     lo, hi = s[max(0, math.floor(q*m - d))], s[min(m - 1, math.ceil(q*m + d))]
     ge = f >= lo
     idx = (ge & (f <= hi)).nonzero().view(-1)   # the band, in position order (a few percent of `f`)
-    band, r = f[idx], n - (N - int(torch.count_nonzero(ge)))   # r: how many of the band go (host reads: free on the CPU)
+    # r: how many of the band go (host reads: free on the CPU)
+    band, r = f[idx], n - (N - int(torch.count_nonzero(ge)))
     if not 0 < r <= band.numel(): return None   # the sample missed it (about once in a billion)
     thr = band.kthvalue(r).values
     below, ties = band < thr, band == thr
@@ -68,13 +71,13 @@ class Sparsifier:
     "Turn scores and a target into masks over the units of `model` (see `fasterprune.units`), and apply them"
     @delegates(PruneSpec)
     def __init__(self, model:nn.Module,
-                 sparsity=None,       # a `PruneSpec`, or its first argument: the target (a fraction, default 0.5, or a dict of layer names to fractions)
+                 sparsity=None,       # a `PruneSpec`, or the target: a fraction (default 0.5) or {layer name: fraction}
                  *args,               # `PruneSpec`'s next arguments: granularity, context, criteria...
-                 x=None,              # an input batch: finds the output layer; with granularity='filter', units are coupled groups
+                 x=None,              # a batch: finds the output layer; granularity='filter': units are coupled groups
                  spec:PruneSpec=None, # what to prune, instead of `sparsity` and the rest
-                 ref_macs:float=None, # the MACs that `target_macs` and `macs()` are fractions of (default: this model's; a callback's later fits: its first model's)
-                 ref_latency:float=None, # the seconds that `target_latency` and `latency()` are fractions of (default: this model's, measured)
-                 dtype=None,          # `target_latency`: time under `torch.autocast` to this dtype (a mixed-precision fit's)
+                 ref_macs:float=None, # MACs `target_macs`, `macs()` are fractions of (default: this model's)
+                 ref_latency:float=None, # seconds `target_latency`, `latency()` are fractions of (default: measured)
+                 dtype=None,          # `target_latency`: time under `torch.autocast` to this dtype (mixed precision)
                  **kwargs):
         if isinstance(sparsity, PruneSpec): sparsity, spec = None, sparsity
         given = [n for n,v in (('sparsity', sparsity), ('granularity, context...', args or kwargs)) if v]
@@ -84,8 +87,10 @@ class Sparsifier:
         kind = units_for(spec, x)
         extra = [o for o in spec.options if o not in kind.options]
         if extra: raise ValueError(f"{', '.join(extra)} is not allowed here: it is an option of "
-                                   f"{[u.__name__ for u in UNIT_KINDS if extra[0] in u.options]}, and these units are {kind.__name__}"
-                                   + (" (coupled groups need granularity='filter' with an input x)" if spec.granularity == 'filter' else ''))
+                                   f"{[u.__name__ for u in UNIT_KINDS if extra[0] in u.options]}, "
+                                   f"and these units are {kind.__name__}"
+                                   + (" (coupled groups need granularity='filter' with an input x)"
+                                      if spec.granularity == 'filter' else ''))
         self.units = kind(model, spec, x)
         self.criteria = get_criteria(spec.criteria)
         self.targets = self._targets(spec.targets)
@@ -144,33 +149,43 @@ class Sparsifier:
         res = {}
         for k in self.units.keys:
             vs = {sparsity[n] for n in self.units.producers(k) if n in sparsity}
-            if len(vs) > 1: raise ValueError(f"sparsity gives {sorted(vs)} to layers of one coupled group {self.units.producers(k)}: give them one target")
+            if len(vs) > 1: raise ValueError(f"sparsity gives {sorted(vs)} to layers of one coupled group "
+                                             f"{self.units.producers(k)}: give them one target")
             if vs: res[k] = vs.pop()
         self.units.select(list(res))
         return res
 
     def _cost(self, model, x, ref_macs, ref_latency, dtype):
-        "What each unit costs in MACs (units that have a cost), and in time for `target_latency` (`budget`); an error if the cost target cannot be met here"
+        """What each unit costs in MACs (units that have a cost), and in time for `target_latency` (`budget`);
+        an error if the cost target cannot be met here"""
         cost, name, t = self.units.cost(model, x), self.spec.cost_name, self.spec.cost_goal
-        if t is not None and cost is None: raise ValueError(f"{name}={t!r} is not allowed here: a cost target needs coupled channel groups "
-                                                            f"(granularity='filter' with an input x and groups=True), not {type(self.units).__name__}")
-        self.rel = cost.total / ref_macs if cost is not None and ref_macs else 1.   # this model's MACs, of the reference's
+        if t is not None and cost is None:
+            raise ValueError(f"{name}={t!r} is not allowed here: a cost target needs coupled channel groups "
+                             "(granularity='filter' with an input x and groups=True), "
+                             f"not {type(self.units).__name__}")
+        # this model's MACs, of the reference's
+        self.rel = cost.total / ref_macs if cost is not None and ref_macs else 1.
         self.budget, self.budget_rel = cost, self.rel   # what the cost target counts: MACs, or predicted seconds
         if name == 'target_latency':
             self.latency_bs = self.spec.latency_bs or (x[0] if isinstance(x, (tuple, list)) else x).shape[0]
             self.budget = LatencyModel(cost, model, at_batch(x, self.latency_bs), dtype=dtype)
-            self.budget_rel = self.budget.seconds / ref_latency if ref_latency else 1.   # this model's time, of the reference's
+            # this model's time, of the reference's
+            self.budget_rel = self.budget.seconds / ref_latency if ref_latency else 1.
         self.goal = None if t is None else min(1., t / self.budget_rel)   # the fraction of this model's cost to keep
-        if name == 'target_macs': self._check_floor(self.budget)   # a latency target: once the model is calibrated (`calibrate_latency`)
+        # a latency target: once the model is calibrated (`calibrate_latency`)
+        if name == 'target_macs': self._check_floor(self.budget)
         return cost
 
     def check_target(self):
-        "An error if the cost target (`target_macs`, `target_latency`) cannot be met with every group at the fewest channels it may keep"
+        """An error if the cost target (`target_macs`, `target_latency`) cannot be met
+        with every group at the fewest channels it may keep"""
         if self.spec.cost_goal is not None: self._check_floor(self.budget)
 
     def _floor_at(self, cost, phi) -> float:
-        "The fraction of the MACs left with every group at its fewest channels (`min_keep`, or (global) `phi` of them), the costliest ones kept"
-        floor, (mk, ctx), w = {}, (self.spec.min_keep, self.spec.context), cost.cover.sum(0)   # a unit's share of the axes it is on
+        """The fraction of the MACs left with every group at its fewest channels
+        (`min_keep`, or (global) `phi` of them), the costliest ones kept"""
+        # w: a unit's share of the axes it is on
+        floor, (mk, ctx), w = {}, (self.spec.min_keep, self.spec.context), cost.cover.sum(0)
         for k in cost.keys:
             n = cost.sizes[k]   # (before the masks are attached)
             rank = w[cost.offsets[k]:cost.offsets[k]+n].argsort(descending=True).argsort()
@@ -178,11 +193,14 @@ class Sparsifier:
         return float(cost.kept(floor)) * self.budget_rel
 
     def _check_floor(self, cost):
-        "An error if the cost target is below what is left with every group at the fewest channels it may keep; else the fraction each group keeps at least (global)"
-        self.least = self.goal   # global: no group below the cost fraction of its channels, where the target can be met so
+        """An error if the cost target is below what is left with every group at the fewest channels it may keep;
+        else the fraction each group keeps at least (global)"""
+        # global: no group below the cost fraction of its channels, where the target can be met so
+        self.least = self.goal
         t, name, mk = self.spec.cost_goal, self.spec.cost_name, self.spec.min_keep
         if self.spec.context == 'global' and self._floor_at(cost, self.least) > t + 1e-6:
-            lo, hi = 0., self.least   # a model whose MACs follow one group's width (depthwise convs, the stem): the largest floor that meets it
+            # a model whose MACs follow one group's width (depthwise convs, the stem): the largest floor that meets it
+            lo, hi = 0., self.least
             for _ in range(20):
                 mid = (lo + hi) / 2
                 lo, hi = (mid, hi) if self._floor_at(cost, mid) <= t + 1e-6 else (lo, mid)
@@ -191,18 +209,23 @@ class Sparsifier:
         rest = ("MACs, the rest being in layers left alone (the output layer, exclude=)" if name == 'target_macs' else
                 f"measured latency (batch {self.latency_bs}), the rest being what no cut of channels "
                 "takes away (each layer's fixed cost, the layers left alone: the output layer, exclude=)")
-        if left > t + 1e-6: raise ValueError(f"{name}={t:g} is not allowed for this model: with every group at the fewest channels it may keep "
-                                             f"(min_keep={mk}) it keeps {left:.4g} of its {rest}: use {name} >= {math.ceil(left*1000)/1000:g}")
+        if left > t + 1e-6: raise ValueError(f"{name}={t:g} is not allowed for this model: "
+                                             "with every group at the fewest channels it may keep "
+                                             f"(min_keep={mk}) it keeps {left:.4g} of its {rest}: "
+                                             f"use {name} >= {math.ceil(left*1000)/1000:g}")
 
     def _check_nm(self):
         if not self.units.nm: return
         (n, M), granularity = self.units.nm, self.spec.granularity
-        if self.spec.context == 'global': raise ValueError(f"granularity={granularity!r} is not allowed with context='global': N:M is per block")
+        if self.spec.context == 'global':
+            raise ValueError(f"granularity={granularity!r} is not allowed with context='global': N:M is per block")
         over = {k: v for k,v in self.targets.items() if round(v*M) > M - n}
-        if over: raise ValueError(f"sparsity {over} is more than granularity={granularity!r} allows: at most {(M-n)/M:g}")
+        if over:
+            raise ValueError(f"sparsity {over} is more than granularity={granularity!r} allows: at most {(M-n)/M:g}")
         skip = [k for k in self.units.keys if not self.units.fits_nm(k)]
         if skip:
-            warnings.warn(f"granularity={granularity!r}: {skip} have an input size that is not a multiple of {M} and stay dense")
+            warnings.warn(f"granularity={granularity!r}: {skip} have an input size that is not a multiple of {M} "
+                          "and stay dense")
             self.targets = {k: v for k,v in self.targets.items() if k not in skip}
             self.units.select(list(self.targets))
 
@@ -230,19 +253,28 @@ class Sparsifier:
             keeps = (keep | (f == math.inf)).split([s.numel() for s in flat])
         return {k: kp.view_as(s) for k,kp,s in zip(ks, keeps, ss)}
 
-    def _to_macs(self, ks, ss, frac):
-        "Masks that bring the cost `frac` of the way to its target (MACs or latency): the lowest scores of all groups (global), or the same fraction of every group (local)"
-        masks, (t, mk, ctx) = {k: self.units.unit_mask(k) for k in ks}, (self.goal, self.spec.min_keep, self.spec.context)
+    def _to_macs(self, ks, ss, frac, grow):
+        """Masks that bring the cost `frac` of the way to its target (MACs or latency):
+        the lowest scores of all groups (global), or the same fraction of every group (local)"""
+        masks, (t, mk, ctx) = ({k: self.units.unit_mask(k) for k in ks},
+                               (self.goal, self.spec.min_keep, self.spec.context))
         if ctx == 'global': keys = dict(zip(ks, ss))
-        else: keys = {k: (s.argsort().argsort() + 1).float() / s.numel() for k,s in zip(ks, ss)}   # rank in the group, as a fraction
+        # score per time saved, as HALP ranks: a slow layer's channels go first
+        if ctx == 'global' and self.spec.cost_name == 'target_latency':
+            saved = self.budget.to(ss[0].device).saved(masks if grow else
+                                                       {k: torch.ones_like(v) for k,v in masks.items()})
+            keys = {k: s / saved[k].clamp_min(1e-12) for k,s in zip(ks, ss)}
+        elif ctx != 'global':   # rank in the group, as a fraction
+            keys = {k: (s.argsort().argsort() + 1).float() / s.numel() for k,s in zip(ks, ss)}
         for k,s in zip(ks, ss):
-            n = mk if ctx == 'local' else max(mk, math.ceil(self.least*s.numel()))   # global: no group below `least` of its channels
+            # global: no group below `least` of its channels
+            n = mk if ctx == 'local' else max(mk, math.ceil(self.least*s.numel()))
             keys[k][torch.topk(s, min(n, s.numel())).indices] = math.inf
         return self.budget.to(ss[0].device).select(masks, keys, 1 - frac*(1 - t))
 
     @torch.no_grad()
     def _set(self, keeps:dict, grow:bool):
-        "Write the masks `keeps` (never reviving a pruned unit while `grow`), the same on every process, then lay them out"
+        "Write masks `keeps` (never reviving a pruned unit while `grow`), the same on every process, then lay them out"
         for k, keep in keeps.items():
             if grow: self.units.narrow(k, keep)   # never revive a pruned unit
             else: self.units.set_mask(k, keep)
@@ -251,7 +283,8 @@ class Sparsifier:
         self._expand()
 
     def _expand(self):
-        self._pairs = [(p, mk.to(p.dtype)) for k in self._active for p, mk in self.units.pairs(k)]   # in the parameters' dtype: no cast per step
+        # in the parameters' dtype: no cast per step
+        self._pairs = [(p, mk.to(p.dtype)) for k in self._active for p, mk in self.units.pairs(k)]
         self._fused = [list(t) for t in zip(*self._pairs)]   # [parameters], [masks]: one fused multiply
 
     def _say_no_data(self):
@@ -259,8 +292,10 @@ class Sparsifier:
         miss = getattr(self.criteria, 'no_data', None)
         if not miss: return
         names = [n for n,m in self.layers.items() if m in miss]
-        warnings.warn(f"criteria {self.criteria.name!r} saw no gradient reach {names[:6]}{'...' if len(names) > 6 else ''} (frozen layers, as in "
-                      "fine_tune's first fit, or no training batch yet): they are ranked by the magnitude of their weights at this step")
+        warnings.warn(f"criteria {self.criteria.name!r} saw no gradient reach "
+                      f"{names[:6]}{'...' if len(names) > 6 else ''} (frozen layers, as in "
+                      "fine_tune's first fit, or no training batch yet): "
+                      "they are ranked by the magnitude of their weights at this step")
         miss.clear()
 
 # %% ../nbs/05_sparsifier.ipynb #274fdc99
@@ -294,7 +329,7 @@ def prune(self:Sparsifier, frac:float):
     self.criteria.sync(list(self.layers.values()))
     ss = [self._scores(k, grow) for k in ks]
     self._say_no_data()
-    if self.spec.cost_goal is not None: keeps = self._to_macs(ks, ss, frac)
+    if self.spec.cost_goal is not None: keeps = self._to_macs(ks, ss, frac, grow)
     elif self.spec.context == 'global': keeps = self._global(ks, ss, frac)
     else: keeps = {k: self._local(k, s, frac) for k,s in zip(ks, ss)}
     keeps = {k: self.units.conform(k, keeps[k], s) for k,s in zip(ks, ss)}
@@ -306,12 +341,13 @@ def prune(self:Sparsifier, frac:float):
 @patch
 @torch.no_grad()
 def apply(self:Sparsifier):
-    "Zero the masked parameters: one fused multiply over every parameter of a layer or group that has lost units, nothing read back"
+    """Zero the masked parameters: one fused multiply over every parameter of a layer or group that has lost units,
+    nothing read back"""
     if self._pairs: torch._foreach_mul_(*self._fused)
 
 @patch
 def refresh(self:Sparsifier):
-    "Find the layers or groups with masked units (after loading a checkpoint or restoring masks): one read, not per batch"
+    "Find layers or groups with masked units (after loading a checkpoint or restoring masks): one read, not per batch"
     self._active = {k for k in self.targets if not bool(self.units.unit_mask(k).all())}
     self._expand()
 
@@ -325,15 +361,18 @@ def sparsity(self:Sparsifier) -> torch.Tensor:
 
 @patch
 def macs(self:Sparsifier) -> torch.Tensor:
-    "Fraction of the conv and linear layers' MACs that the masks leave, of `ref_macs` (coupled groups; a tensor, as `sparsity`)"
+    """Fraction of the conv and linear layers' MACs that the masks leave, of `ref_macs`
+    (coupled groups; a tensor, as `sparsity`)"""
     if self.cost is None: raise ValueError("macs() needs coupled channel groups: granularity='filter' with an input x")
     masks = {k: self.units.unit_mask(k) for k in self.targets}
     return self.cost.to(next(iter(masks.values())).device).kept(masks) * self.rel
 
 @patch
 def latency(self:Sparsifier) -> torch.Tensor:
-    "Fraction of the measured latency that the masks leave, as `LatencyModel` predicts it, of `ref_latency` (with `target_latency`; a tensor)"
-    if self.spec.cost_name != 'target_latency': raise ValueError("latency() needs target_latency=: the layers are timed for a latency target only")
+    """Fraction of the measured latency that the masks leave, as `LatencyModel` predicts it, of `ref_latency`
+    (with `target_latency`; a tensor)"""
+    if self.spec.cost_name != 'target_latency':
+        raise ValueError("latency() needs target_latency=: the layers are timed for a latency target only")
     masks = {k: self.units.unit_mask(k) for k in self.targets}
     return self.budget.to(next(iter(masks.values())).device).kept(masks) * self.budget_rel
 
@@ -352,8 +391,10 @@ def prune_more(self:Sparsifier, n:int,  # units to prune now (a grouped conv's p
                scores=None):            # one score per unit of `key`, instead of the criterion's
     "Prune the `n` lowest-ranked units that are left, keeping `min_keep` in each layer or group"
     check_int(n, 'n', 0)
-    if key is not None and key not in self.targets: raise ValueError(f"key={key!r} is not allowed: use one of {list(self.targets)[:8]}")
-    if scores is not None and key is None: raise ValueError("scores=... is not allowed without key=: scores are one layer's or group's")
+    if key is not None and key not in self.targets:
+        raise ValueError(f"key={key!r} is not allowed: use one of {list(self.targets)[:8]}")
+    if scores is not None and key is None:
+        raise ValueError("scores=... is not allowed without key=: scores are one layer's or group's")
     ks = [key] if key is not None else list(self.targets)
     self.criteria.setup(self.layers.values())
     if scores is None: self.criteria.sync(list(self.layers.values()))
@@ -363,14 +404,16 @@ def prune_more(self:Sparsifier, n:int,  # units to prune now (a grouped conv's p
     done = sum(int((~self.units.unit_mask(k)).sum()) for k in ks)   # one read per pruning step, not per batch
     keeps = keep_global(ss, done + n, self.spec.min_keep)
     self._active |= set(ks)
-    self._set({k: self.units.conform(k, kp.view_as(self.units.unit_mask(k)), s) for k,kp,s in zip(ks, keeps, ss)}, grow=True)
+    self._set({k: self.units.conform(k, kp.view_as(self.units.unit_mask(k)), s) for k,kp,s in zip(ks, keeps, ss)},
+              grow=True)
     self.criteria.update(self.layers.values())
 
 # %% ../nbs/05_sparsifier.ipynb #5f8bccd2
 @patch
 @torch.no_grad()
 def set_units(self:Sparsifier, key, idx, keep:bool=False):
-    "Mask (`keep=False`) or unmask (`keep=True`) units `idx` of layer or group `key` by hand (head dims: every head then keeps the mean count)"
+    """Mask (`keep=False`) or unmask (`keep=True`) units `idx` of layer or group `key` by hand
+    (head dims: every head then keeps the mean count)"""
     if key not in self.targets: raise ValueError(f"key={key!r} is not allowed: use one of {list(self.targets)[:8]}")
     mk = self.units.unit_mask(key).clone()
     mk.view(-1)[idx] = keep
