@@ -28,7 +28,7 @@ from .spec import PruneSpec
 from .callback import SparsifyCallback
 from .distill import KnowledgeDistillation
 from .sparsifier import Sparsifier
-from .report import latency
+from .report import latency, paired_ratio
 from .criteria import large_final
 from .schedule import agp, one_shot
 from .analysis import sensitivity, to_targets
@@ -315,15 +315,18 @@ def _print(line, pb=None):
     "Print `line` on a line of its own: a console bar `pb` is wiped first, and drawn again below at its next update"
     print(('\r\x1b[K' if isinstance(pb, ConsoleProgressBar) and printing() else '') + line, flush=True)
 
-def _measure(learn, x, xb, valid) -> dict:
+def _measure(learn, x, xb, valid, ref=None) -> dict:
+    "The model's figures; `latency`: its CPU time of the reference model `ref`'s, in paired rounds (1 without)"
     m = learn.model
     dev = next(m.parameters()).device
     lat = latency(m.cpu(), xb.cpu(), 10)
+    rel = paired_ratio(ref.cpu(), m, xb.cpu(), 20) if ref is not None else 1.
     m.to(dev)
+    if ref is not None: ref.to(dev)
     return dict(accuracy=float(learn.validate(dl=valid)[1]), macs=effective_macs(m, x.to(dev)),
-                params=int(sum((p != 0).sum() for p in m.parameters())), latency_ms=lat*1e3)
+                params=int(sum((p != 0).sum() for p in m.parameters())), latency_ms=lat*1e3, latency=rel)
 
-_FAILED = dict(accuracy=float('nan'), macs=float('nan'), params=0, latency_ms=float('nan'))
+_FAILED = dict(accuracy=float('nan'), macs=float('nan'), params=0, latency_ms=float('nan'), latency=float('nan'))
 
 def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
                    seeds=(0, 1, 2),   # one fit of every row per seed (data subset, order and weights)
@@ -336,7 +339,8 @@ def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
                    verbose:bool=True,  # print every fit's row as it ends
                    progress:bool=True  # a bar over the fits
                   ) -> pd.DataFrame:
-    "One row per fit: recipe, level, seed, accuracy, MACs, nonzero params and CPU latency of the model fit returns"
+    """One row per fit: recipe, level, seed, accuracy, MACs, nonzero params and CPU latency of the model fit returns
+    (ms, and of the reference dense model's, timed against it in paired rounds)"""
     with_fa = fasterai_available() if fasterai is None else fasterai
     bad = [r for r in rows if r not in ACC_ROWS + ACC_EXTRA]
     check_choice('arch', arch, ARCHS); check_choice('regime', regime, REGIMES)
@@ -346,7 +350,7 @@ def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
                                      len(levels)*sum(n in rows for n in ['narrow dense', *_acc_rows(1, None, with_fa)]))
     pb = progress_bar(range(n_fits), leave=False) if progress and n_fits else None
     if pb: pb.update(0)
-    def run(name, level, seed, fit, w=width, start=None, dls=None):
+    def run(name, level, seed, fit, w=width, start=None, dls=None, ref=None):
         dls = dls or tdls
         set_seed(seed)
         dls.train.rng = random.Random(seed)   # every row sees the same batches in the same order
@@ -368,7 +372,7 @@ def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
             else: err = None
             fit_s = time.perf_counter() - t0
             r = dict(recipe=name, level=level, seed=seed,
-                     **(_measure(learn, x, xb, dls.valid) if err is None else _FAILED), fit_s=fit_s, error=err)
+                     **(_measure(learn, x, xb, dls.valid, ref) if err is None else _FAILED), fit_s=fit_s, error=err)
         runs.append(r)
         if verbose: _print(' '.join(f'{k}={v:.4g}' if isinstance(v, float) else f'{k}={v}'
                                     for k,v in r.items() if v is not None), pb)
@@ -388,9 +392,10 @@ def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
                if start is not None else dense)
         for level in levels:
             # the small model alone, from scratch
-            if 'narrow dense' in rows: run('narrow dense', level, seed, plain, w=max(1, round(width*level**-0.5)))
+            if 'narrow dense' in rows:
+                run('narrow dense', level, seed, plain, w=max(1, round(width*level**-0.5)), ref=ref.model)
             for name, fit in _acc_rows(level, ref.model if transfer else dense.model, with_fa, regime).items():
-                if name in rows: run(name, level, seed, fit, start=start)
+                if name in rows: run(name, level, seed, fit, start=start, ref=ref.model)
     return pd.DataFrame(runs)
 
 # %% ../nbs/08_benchmark.ipynb #c1f74b9f
@@ -399,16 +404,18 @@ def _reference(df) -> str: return 'dense fine-tuned' if (df.recipe == 'dense fin
 
 def accuracy_table(df:pd.DataFrame) -> pd.DataFrame:
     """Per level and recipe: mean and spread (std) of accuracy over the seeds, MACs, times fewer MACs than the
-    reference, gap to it in points (the reference: dense, or dense fine-tuned)"""
+    reference, gap to it in points, CPU latency (ms, and of the reference's: medians) (the reference: dense, or dense
+    fine-tuned)"""
     dense = df[df.recipe == _reference(df)]
+    if 'latency' not in df: df = df.assign(latency=float('nan'))   # runs saved before the column
     t = df[~df.recipe.str.startswith('source')].groupby(['level', 'recipe'], sort=False).agg(
         accuracy=('accuracy', 'mean'), acc_std=('accuracy', 'std'), macs=('macs', 'mean'), params=('params', 'mean'),
-        latency_ms=('latency_ms', 'median'), seeds=('accuracy', 'count')
+        latency_ms=('latency_ms', 'median'), latency=('latency', 'median'), seeds=('accuracy', 'count')
     ).reset_index().sort_values('level', kind='stable', ignore_index=True)   # runs may come from several commands
     t['fewer_macs'] = dense.macs.mean() / t.macs
     t['vs_dense'] = (t.accuracy - dense.accuracy.mean()) * 100
     return t[['level', 'recipe', 'accuracy', 'acc_std', 'vs_dense', 'macs', 'fewer_macs', 'params',
-              'latency_ms', 'seeds']]
+              'latency_ms', 'latency', 'seeds']]
 
 def plot_accuracy(df:pd.DataFrame, ax=None):
     "Accuracy against MACs: one line per recipe through the levels (bars: std over seeds), dense, and the Pareto front"

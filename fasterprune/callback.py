@@ -18,9 +18,9 @@ from .sparsifier import Sparsifier
 from .data import example_input
 from .removal import check_removable, remove_masked, calibrate_latency
 from .latency import at_batch
-from .report import latency
+from .report import paired_ratio
 from fastai.callback.fp16 import MixedPrecision, AMPMode
-import warnings, weakref
+import warnings, weakref, copy
 import numpy as np
 
 # %% auto #0
@@ -42,6 +42,8 @@ def not_a_fit(learn) -> bool:
     or of `validate`/`get_preds`/`predict` (which hold `learn.lock`): pruning callbacks leave those alone"""
     lock = getattr(learn, 'lock', None)
     return any(isinstance(c, LRFinder) for c in learn.cbs) or bool(lock is not None and lock.locked())
+
+def _inner(m:nn.Module) -> nn.Module: return m.module if isinstance(m, nn.parallel.DistributedDataParallel) else m
 
 def _rewrapped(ddp):
     """A new `DistributedDataParallel` around the module of `ddp`, with its settings:
@@ -104,7 +106,7 @@ class SparsifyCallback(Callback):
         self.sparsifier, self._first, self.latency_check, self.fit_metrics = None, None, None, []
 
     # (learn.export) a weak reference and a graph do not pickle
-    def __getstate__(self): return {**self.__dict__, '_first': None, 'sparsifier': None}
+    def __getstate__(self): return {**self.__dict__, '_first': None, 'sparsifier': None, '_dense': None}
     def after_create(self): self._setup()
     def before_fit(self):
         if not_a_fit(self.learn):
@@ -209,6 +211,8 @@ class SparsifyCallback(Callback):
         # removed copies timed: the prediction mapped onto them, then the target checked
         if timed: calibrate_latency(sp)
         if first: self._first_latency = sp.budget.seconds if timed else None
+        # target_latency: the first model, kept on the CPU, to time the small one against in paired rounds
+        if first: self._dense = copy.deepcopy(_inner(model)).cpu() if timed else None
         n0 = {k: self._first_units.get(k, v) for k,v in n.items()}
         self._units_left = sum(n.values()) / sum(n0.values())   # of the first model's
         if self.spec.cost_goal is None:   # the targets are of the first model's units
@@ -238,11 +242,13 @@ class SparsifyCallback(Callback):
         return float(sp.latency()) if sp.spec.cost_name == 'target_latency' else None
 
     def _timed(self, sp, pred):
-        """With `target_latency`: the small model timed as the dense one was, of the first model's latency
+        """With `target_latency`: the small model's latency of the first model's, timed in paired rounds on its device
         (`latency_check` holds both); else None"""
         if pred is None: return None
-        t = (latency(self.learn.model, at_batch(self.sample, sp.latency_bs), 20, dtype=self._autocast())
-             / self._first_latency)
+        m = _inner(self.learn.model)
+        dense = self._dense.to(next(m.parameters()).device)
+        try: t = paired_ratio(dense, m, at_batch(self.sample, sp.latency_bs), 20, dtype=self._autocast())
+        finally: self._dense.cpu()
         self.latency_check = dict(predicted=pred, measured=t, batch_size=sp.latency_bs)
         return t
 

@@ -14,7 +14,7 @@ from fastcore.meta import delegates
 from .groups import trace_graph, channel_groups, copy_traced
 from .macs import MacsModel
 from .latency import at_batch
-from .report import latency
+from .report import paired_ratio
 from .spec import PruneSpec
 from .sparsifier import Sparsifier, n_to_prune
 from .checks import find_modules
@@ -309,7 +309,7 @@ def removed_copy(sp:Sparsifier) -> nn.Module:
 
 def calibrate_latency(sp:Sparsifier,        # a sparsifier with `target_latency`, its masks all kept (as made)
                       fracs=(0.5, 0.25),    # the fractions of every group's channels kept in the copies timed
-                      n_runs:int=10):       # timings of each copy (their median)
+                      n_runs:int=10):       # paired rounds timing each copy and the model (their median ratio)
     """Time removed copies of `sp`'s model with every group cut to `fracs` of its channels,
     and map the latency model's predictions onto them"""
     if sp.spec.cost_name != 'target_latency':
@@ -319,7 +319,8 @@ def calibrate_latency(sp:Sparsifier,        # a sparsifier with `target_latency`
     for f in fracs:
         for k in sp.keys: sp.set_units(k, list(range(max(sp.spec.min_keep, round(n[k]*f)), n[k])))
         pred = float(MacsModel.kept(lm, {k: sp.unit_mask(k) for k in sp.keys}))   # as the layers predict it
-        pts.append((pred, latency(removed_copy(sp), x, n_runs, dtype=lm.dtype) / lm.seconds))
+        # timed against the model in paired rounds: a machine's drift cancels
+        pts.append((pred, paired_ratio(sp.model, removed_copy(sp), x, n_runs, dtype=lm.dtype)))
         for k in sp.keys: sp.set_units(k, list(range(n[k])), keep=True)
     sp.refresh()
     lm.calibrate(pts)

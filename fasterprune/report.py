@@ -14,7 +14,7 @@ from .data import run_model, plain, example_input
 
 
 # %% auto #0
-__all__ = ['sparsity_report', 'model_accuracy', 'latency', 'paired_latency', 'latency_change', 'compare_models',
+__all__ = ['sparsity_report', 'model_accuracy', 'latency', 'paired_latency', 'paired_ratio', 'latency_change', 'compare_models',
            'filters_per_layer', 'plot_filters']
 
 # %% ../nbs/07b_report.ipynb #0815b056
@@ -54,33 +54,41 @@ def model_accuracy(model:nn.Module, dl, device=None) -> float:
             correct += (p.argmax(-1) == y.reshape(p.shape[:-1])).sum().item(); n += len(y)
     return correct / max(n, 1)
 
+def _times(ms:list, x, n_runs:int, n_warmup:int, dtype=None) -> list:
+    """Seconds of each model of `ms` on `x`, in eval mode (modes restored after), without gradients:
+    `n_runs` rounds, each timing every model (in alternating order), after `n_warmup` runs of each"""
+    was, dev = [m.training for m in ms], (x[0] if isinstance(x, (tuple, list)) else x).device
+    sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
+    cast = torch.autocast(dev.type, dtype=dtype) if dtype is not None else contextlib.nullcontext()
+    ts = [[] for _ in ms]
+    try:
+        with torch.no_grad(), cast:
+            for m in ms:
+                m.eval()
+                for _ in range(n_warmup): run_model(m, x)
+            for i in range(n_runs):
+                for m, t in list(zip(ms, ts))[::1 if i % 2 == 0 else -1]:
+                    sync(); t0 = time.perf_counter(); run_model(m, x); sync(); t.append(time.perf_counter() - t0)
+    finally:
+        for m, w in zip(ms, was): m.train(w)
+    return ts
+
 def latency(model:nn.Module, x, n_runs:int=20, n_warmup:int=3,
             dtype=None):   # under `torch.autocast` to this dtype (a mixed-precision model's), else as it is
     """Median seconds of `model(x)` (`model(*x)` for a tuple) in eval mode (the model's mode restored after),
     without gradients, on the device of `x` (a GPU's kernels waited for)"""
-    was, dev = model.training, (x[0] if isinstance(x, (tuple, list)) else x).device
-    sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
-    cast = torch.autocast(dev.type, dtype=dtype) if dtype is not None else contextlib.nullcontext()
-    model.eval()
-    try:
-        with torch.no_grad(), cast:
-            for _ in range(n_warmup): run_model(model, x)
-            ts = []
-            for _ in range(n_runs):
-                sync(); t = time.perf_counter(); run_model(model, x); sync(); ts.append(time.perf_counter() - t)
-    finally: model.train(was)
-    return statistics.median(ts)
+    return statistics.median(_times([model], x, n_runs, n_warmup, dtype)[0])
 
-def paired_latency(a:nn.Module, b:nn.Module, x, n_runs:int=20, n_warmup:int=3):
-    "Seconds of `a(x)` and `b(x)` over `n_runs` rounds, each round timing both (in alternating order) after warm-up"
-    ta, tb = [], []
-    with torch.no_grad():
-        for m in (a.eval(), b.eval()):
-            for _ in range(n_warmup): run_model(m, x)
-        for i in range(n_runs):
-            for m, ts in ((a, ta), (b, tb))[::1 if i % 2 == 0 else -1]:
-                t = time.perf_counter(); run_model(m, x); ts.append(time.perf_counter() - t)
-    return ta, tb
+def paired_latency(a:nn.Module, b:nn.Module, x, n_runs:int=20, n_warmup:int=3,
+                   dtype=None):   # under `torch.autocast` to this dtype, else as they are
+    """Seconds of `a(x)` and `b(x)` over `n_runs` rounds, each round timing both (in alternating order) after warm-up,
+    as `latency` times one"""
+    return tuple(_times([a, b], x, n_runs, n_warmup, dtype))
+
+def paired_ratio(a:nn.Module, b:nn.Module, x, n_runs:int=20, dtype=None) -> float:
+    "Median over paired rounds of the seconds of `b(x)` over those of `a(x)` (`paired_latency`)"
+    ta, tb = paired_latency(a, b, x, n_runs, dtype=dtype)
+    return statistics.median(t1/t0 for t0, t1 in zip(ta, tb))
 
 def latency_change(ta:list, tb:list, q:float=0.1):
     """% change from `ta` to `tb` (median of the paired ratios) and its spread (their `q` and 1-`q` quantiles):
