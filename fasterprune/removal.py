@@ -23,7 +23,7 @@ from .data import run_model, example_input
 
 # %% auto #0
 __all__ = ['keep_in_step', 'output_diff', 'remove_pruned', 'check_removable', 'removal_faults', 'remove_masked', 'removed_copy',
-           'calibrate_latency']
+           'timed_cut', 'settle_latency', 'calibrate_latency']
 
 # %% ../nbs/06_removal.ipynb #99b9afda
 @contextmanager
@@ -307,25 +307,52 @@ def removed_copy(sp:Sparsifier) -> nn.Module:
     _cut_groups(m, dg, dead, sp.x, check=False)
     return m
 
+def timed_cut(sp:Sparsifier,   # a sparsifier with `target_latency`, its masks all kept (as made)
+              n_pruned:dict,   # {group: how many of its units to cut}: its last ones (the time does not ask which)
+              n_runs:int=10):  # paired rounds timing the copy and the model (their median ratio)
+    """(predicted, measured): the fraction of the latency of `sp`'s model that the layers predict with `n_pruned`
+    units of each group cut, and the one a removed copy takes, timed against the model in paired rounds"""
+    if sp.spec.cost_name != 'target_latency':
+        raise ValueError("timed_cut needs a Sparsifier with target_latency=")
+    n = {k: sp.unit_mask(k).numel() for k in n_pruned}
+    for k, c in n_pruned.items(): sp.set_units(k, list(range(n[k] - c, n[k])))
+    try: return _timed_masks(sp, n_runs)
+    finally:
+        for k in n_pruned: sp.set_units(k, list(range(n[k])), keep=True)
+        sp.refresh()
+
+def _timed_masks(sp, n_runs):
+    "(predicted, measured) for the masks `sp` has now"
+    lm = sp.budget
+    pred = float(MacsModel.kept(lm, {k: sp.unit_mask(k) for k in sp.keys}))   # as the layers predict it
+    # a machine's drift cancels
+    return pred, paired_ratio(sp.model, removed_copy(sp), at_batch(sp.x, sp.latency_bs), n_runs, dtype=lm.dtype)
+
+def settle_latency(sp:Sparsifier,    # a sparsifier with `target_latency`, pruned to it (`prune(1.)`)
+                   tol:float=0.05,   # the excess over the target allowed, a fraction of it
+                   n_rounds:int=3,   # times to prune more, at most
+                   n_runs:int=20):   # paired rounds timing the copy and the model (their median ratio)
+    """The cut the masks make, removed from a copy and timed against the model; while it is slower than the target by
+    more than `tol`, that point joins the calibration and more units are pruned; returns the last (predicted,
+    measured)"""
+    for i in range(n_rounds + 1):
+        pt = _timed_masks(sp, n_runs)
+        if pt[1] <= sp.goal*(1 + tol) or i == n_rounds: return pt
+        sp.budget.calibrate([*sp.budget.points, pt])
+        sp.prune(sp.frac)   # more, never fewer: a pruned unit stays pruned
+
 def calibrate_latency(sp:Sparsifier,        # a sparsifier with `target_latency`, its masks all kept (as made)
                       fracs=(0.5, 0.25),    # the fractions of every group's channels kept in the copies timed
                       n_runs:int=10):       # paired rounds timing each copy and the model (their median ratio)
-    """Time removed copies of `sp`'s model with every group cut to `fracs` of its channels,
+    """Time removed copies of `sp`'s model with every group cut to `fracs` of its channels (`timed_cut`),
     and map the latency model's predictions onto them"""
     if sp.spec.cost_name != 'target_latency':
         raise ValueError("calibrate_latency needs a Sparsifier with target_latency=")
-    lm, x, pts = sp.budget, at_batch(sp.x, sp.latency_bs), []
     n = {k: sp.unit_mask(k).numel() for k in sp.keys}
-    for f in fracs:
-        for k in sp.keys: sp.set_units(k, list(range(max(sp.spec.min_keep, round(n[k]*f)), n[k])))
-        pred = float(MacsModel.kept(lm, {k: sp.unit_mask(k) for k in sp.keys}))   # as the layers predict it
-        # timed against the model in paired rounds: a machine's drift cancels
-        pts.append((pred, paired_ratio(sp.model, removed_copy(sp), x, n_runs, dtype=lm.dtype)))
-        for k in sp.keys: sp.set_units(k, list(range(n[k])), keep=True)
-    sp.refresh()
-    lm.calibrate(pts)
+    sp.budget.calibrate([timed_cut(sp, {k: n[k] - max(sp.spec.min_keep, round(n[k]*f)) for k in n}, n_runs)
+                         for f in fracs])
     sp.check_target()
-    return lm.points
+    return sp.budget.points
 
 # %% ../nbs/06_removal.ipynb #aa7d011b
 @patch

@@ -173,6 +173,7 @@ class Sparsifier:
             self.budget_rel = self.budget.seconds / ref_latency if ref_latency else 1.
         self.goal = None if t is None else min(1., t / self.budget_rel)   # the fraction of this model's cost to keep
         # a latency target: once the model is calibrated (`calibrate_latency`)
+        self.least = None
         if name == 'target_macs': self._check_floor(self.budget)
         return cost
 
@@ -324,6 +325,9 @@ def scores(self:Sparsifier, key) -> torch.Tensor:
 @torch.no_grad()
 def prune(self:Sparsifier, frac:float):
     "Masks for `frac` (0..1) of the targets: while `frac` grows, pruned units stay pruned"
+    if self.spec.cost_goal is not None and self.least is None:
+        raise ValueError(f"prune() with {self.spec.cost_name}={self.spec.cost_goal!r} needs the model's removed copies "
+                         "timed first: call calibrate_latency(sp) (SparsifyCallback and to_targets do)")
     grow, ks = frac >= self.frac, list(self.targets)
     self.criteria.setup(self.layers.values())
     self.criteria.sync(list(self.layers.values()))
