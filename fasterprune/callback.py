@@ -16,6 +16,7 @@ from .schedule import get_schedule, agp, one_shot
 from .spec import PruneSpec
 from .sparsifier import Sparsifier
 from .data import example_input
+from .data_criteria import is_distributed
 from .removal import check_removable, remove_masked, calibrate_latency, settle_latency
 from .latency import at_batch
 from .report import paired_ratio
@@ -141,7 +142,8 @@ class SparsifyCallback(Callback):
         if frac != self.sparsifier.frac and (i - self.last_step >= self.every or i == n):
             self.sparsifier.prune(frac)
             # the final cut timed once removed: pruned further where it is slower than the target
-            if self.spec.cost_name == 'target_latency' and frac == self.schedule.progress(1.):
+            # (not under DDP: each process would time its own, and prune again or not on its own)
+            if self.spec.cost_name == 'target_latency' and frac == self.schedule.progress(1.) and not is_distributed():
                 settle_latency(self.sparsifier)
             self.last_step = i
             if self.ticket is not None: self._rewind()
