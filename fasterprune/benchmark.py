@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FormatStrFormatter
-from fastcore.script import call_parse
+from fastcore.script import call_parse, Param
 from fastprogress.fastprogress import progress_bar, ConsoleProgressBar, printing
 from fastai.learner import Learner
 from fastai.callback.core import Callback
@@ -458,7 +458,8 @@ def main(what:str='fit,removal,zoo', # which benchmarks, comma-separated: fit, r
          width:int=8,      # accuracy: ResNet-20's first-stage channels (ViT: 12x as wide; ConvNeXt's first stage: 2x)
          arch:str='resnet20', # accuracy: the model, one of resnet20, vit, convnext
          regime:str='scratch', # accuracy: start: scratch; trained: dense + epochs; transfer: 0-4 body, fine_tune 5-9
-         rows:str=', '.join(ACC_ROWS), # accuracy: recipes besides dense, comma-separated (an unknown name lists all)
+         rows:Param("accuracy: recipes besides dense, comma-separated, of: " + ', '.join(ACC_ROWS + ACC_EXTRA),
+                    str)=', '.join(ACC_ROWS),
          out:str='bench_accuracy' # accuracy: folder for accuracy.json, accuracy.md, accuracy.png
         ):
     """Print fit-time and pruning-state ratios against plain fastai and fasterai; removal against Torch-Pruning;
