@@ -21,6 +21,7 @@ from .removal import check_removable, remove_masked, calibrate_latency, settle_l
 from .latency import at_batch
 from .report import paired_ratio
 from fastai.callback.fp16 import MixedPrecision, AMPMode
+from fastai.torch_core import get_model
 import warnings, weakref, copy
 import numpy as np
 
@@ -43,8 +44,6 @@ def not_a_fit(learn) -> bool:
     or of `validate`/`get_preds`/`predict` (which hold `learn.lock`): pruning callbacks leave those alone"""
     lock = getattr(learn, 'lock', None)
     return any(isinstance(c, LRFinder) for c in learn.cbs) or bool(lock is not None and lock.locked())
-
-def _inner(m:nn.Module) -> nn.Module: return m.module if isinstance(m, nn.parallel.DistributedDataParallel) else m
 
 def _rewrapped(ddp):
     """A new `DistributedDataParallel` around the module of `ddp`, with its settings:
@@ -217,7 +216,7 @@ class SparsifyCallback(Callback):
         if timed: calibrate_latency(sp)
         if first: self._first_latency = sp.budget.seconds if timed else None
         # target_latency: the first model, kept on the CPU, to time the small one against in paired rounds
-        if first: self._dense = copy.deepcopy(_inner(model)).cpu() if timed else None
+        if first: self._dense = copy.deepcopy(get_model(model)).cpu() if timed else None
         n0 = {k: self._first_units.get(k, v) for k,v in n.items()}
         self._units_left = sum(n.values()) / sum(n0.values())   # of the first model's
         if self.spec.cost_goal is None:   # the targets are of the first model's units
@@ -250,7 +249,7 @@ class SparsifyCallback(Callback):
         """With `target_latency`: the small model's latency of the first model's, timed in paired rounds on its device
         (`latency_check` holds both); else None"""
         if pred is None: return None
-        m = _inner(self.learn.model)
+        m = get_model(self.learn.model)
         dense = self._dense.to(next(m.parameters()).device)
         try: t = paired_ratio(dense, m, at_batch(self.sample, sp.latency_bs), 20, dtype=self._autocast())
         finally: self._dense.cpu()
