@@ -368,14 +368,22 @@ def _blocks(modules):
 # %% ../nbs/04_groups.ipynb #1716a10f
 class Heads:
     """The heads of attention layer `attn`: the output rows of its `qkv` layer laid out as
-    (q k v, `n` heads, `dim` per head); its units are heads, or each head's dims (`dims`)"""
-    def __init__(self, attn:nn.Module, qkv:nn.Linear, n:int, dim:int, dims:bool=False): store_attr()
+    (q k v, `n` heads, `dim` per head); its units are heads, or each head's dims (`dims`).
+    With `split` (the widths of q, k and v), laid out as (`n` heads, q k v), and `proj` reads (`n` heads, v)"""
+    def __init__(self, attn:nn.Module, qkv:nn.Linear, n:int, dim:int, dims:bool=False,
+                 split:tuple=None, proj:nn.Linear=None): store_attr()
     def __repr__(self):
-        return f"Heads({type(self.attn).__name__}, n={self.n}, dim={self.dim}{', dims' if self.dims else ''})"
+        what = f", split={list(self.split)}" if self.split else f", dim={self.dim}{', dims' if self.dims else ''}"
+        return f"Heads({type(self.attn).__name__}, n={self.n}{what})"
     @property
     def units(self) -> int: return self.n*self.dim if self.dims else self.n
+    @property
+    def width(self) -> int:
+        "The dims a head's two products run over, q by k and attention by v"
+        return self.split[1] + self.split[2] if self.split else 2*self.dim
     def of_rows(self) -> torch.Tensor:
         "The unit of each output row of `qkv`: its head, or its (head, dim) as `head*dim + dim`"
+        if self.split: return torch.arange(self.qkv.out_features) // sum(self.split)
         u = torch.arange(self.qkv.out_features) % (self.n*self.dim)
         return u if self.dims else u // self.dim
     def rows(self, units) -> list:
@@ -389,6 +397,9 @@ class Heads:
             ax = next((a for a in (p.dim()-1, 0) if p.dim() > 1 and p.shape[a] == self.n), None)
             if ax is not None: res.append((k, ax))
         return res
+    def owned(self) -> set:
+        "ids of what `drop` cuts itself, not Torch-Pruning: the per-head parameters, and with `split` the projection"
+        return {id(getattr(self.attn, k)) for k,_ in self.per_head()} | ({id(self.proj)} if self.split else set())
     def check_cut(self, units):
         "Raise unless cutting `units` leaves every head the same width (head dims) and one unit at least"
         if not self.dims: return
@@ -412,8 +423,17 @@ class Heads:
         else:
             keep = [h for h in range(self.n) if h not in set(units)]
             for k, ax in self.per_head(): setattr(self.attn, k, cut(getattr(self.attn, k), keep, ax))
+            if self.split: self._drop_split(keep, cut)
             self.n = self.attn.num_heads = len(keep)
         if hasattr(self.attn, 'attn_dim'): self.attn.attn_dim = self.n*self.dim
+    def _drop_split(self, keep, cut):
+        "The projection's columns of heads `keep` (Torch-Pruning cannot map them through the split), the widths"
+        a, (kd, _, vd) = self.attn, self.split
+        self.proj.weight = cut(self.proj.weight, [h*vd + d for h in keep for d in range(vd)], 1)
+        self.proj.in_features = len(keep)*vd
+        a.key_attn_dim, a.val_attn_dim = len(keep)*kd, len(keep)*vd
+        # biases per head cached in eval mode (timm's LeViT, EfficientFormer)
+        if isinstance(getattr(a, 'attention_bias_cache', None), dict): a.attention_bias_cache = {}
 
 def attention_heads(model:nn.Module, dims:bool=False) -> dict:
     """{qkv layer: `Heads`} for the attention layers of `model` that have a `qkv`
@@ -421,17 +441,31 @@ def attention_heads(model:nn.Module, dims:bool=False) -> dict:
     res = {}
     for m in model.modules():
         qkv, n = getattr(m, 'qkv', None), getattr(m, 'num_heads', None)
+        kd, vd = getattr(m, 'key_dim', None), getattr(m, 'val_dim', None)
+        if isinstance(n, int) and isinstance(kd, int) and isinstance(vd, int):   # heads of q, k, v one after another
+            qkv, proj = _last_linear(qkv), _last_linear(getattr(m, 'proj', None))
+            if qkv is not None and proj is not None and (qkv.out_features, proj.in_features) == (n*(2*kd + vd), n*vd):
+                res[qkv] = Heads(m, qkv, n, kd, split=(kd, kd, vd), proj=proj)
+            continue
         if not (isinstance(qkv, nn.Linear) and isinstance(n, int) and n > 0 and qkv.out_features % (3*n) == 0): continue
         dim = getattr(m, 'head_dim', qkv.out_features // (3*n))
         if isinstance(dim, int) and 3*n*dim == qkv.out_features: res[qkv] = Heads(m, qkv, n, dim, dims)
     return res
+
+def _last_linear(m) -> nn.Linear|None:
+    "`m` if a linear layer, else its last (timm's LeViT wraps its own in a `LinearNorm`)"
+    return next((l for l in reversed(list(m.modules())) if isinstance(l, nn.Linear)), None) if m is not None else None
 
 def _by_heads(g:ChannelGroup, heads:Heads) -> ChannelGroup:
     """Group `g` of a `qkv` layer with one channel per unit of `heads`:
     a unit's rows and every channel they map to go together"""
     # row -> unit; `g.n` (outside the group) -> `heads.units`
     of = torch.cat([heads.of_rows(), torch.tensor([heads.units])])
-    mbs = [Member(mb.module, mb.name, mb.axis, of.to(mb.root_of.device)[mb.root_of], mb.out) for mb in g.members]
+    mbs = [Member(mb.module, mb.name, mb.axis, of.to(mb.root_of.device)[mb.root_of], mb.out) for mb in g.members
+           if not (heads.split and mb.module is heads.proj)]
+    if heads.split:   # the projection's columns, head by head: Torch-Pruning's map stops at the split
+        w = heads.proj.weight
+        mbs.append(Member(heads.proj, 'weight', 1, torch.arange(w.shape[1], device=w.device) // heads.split[2], False))
     return ChannelGroup(g.root, heads.units, mbs, heads=heads)
 
 

@@ -41,7 +41,7 @@ def layer_macs(model:nn.Module, x) -> dict:
                * m.weight.numel())
     def attn_hook(m, args, kw, o):   # q by k and attention by v: sequences x tokens² x head dims
         s, n = _attended(args[0] if args else next(iter(kw.values())), m)
-        add(m, s // bs * 2 * n*n * m.num_heads*heads[m].dim)
+        add(m, s // bs * n*n * m.num_heads*heads[m].width)
     # torchvision's window attention (v1) passes its layers' weights to a function: their MACs
     # (its products are `attn_hook`'s)
     def swa_hook(m, args, kw, o):

@@ -128,9 +128,10 @@ def _cut_groups(model, dg, dead:list, x, check=True, tol=1e-4, opt=None, before=
             for g, idx in dead:   # all found before any is cut
                 pr = dg.get_pruner_of_module(g.root)
                 grp = dg.get_pruning_group(g.root, pr.prune_out_channels, g.root_idxs(idx))
-                # per-head parameters are cut by head below: Torch-Pruning maps them as channels, and not always right
+                # per-head parameters (and a split layout's projection) are cut by head below: Torch-Pruning maps
+                # them as channels, and not always right
                 if g.heads:
-                    own = {id(getattr(g.heads.attn, k)) for k,_ in g.heads.per_head()}
+                    own = g.heads.owned()
                     grp._group = [it for it in grp.items if id(it.dep.target.module) not in own]
                 grp.prune()
                 if g.heads: g.heads.drop(idx, pr._prune_parameter_and_grad)
