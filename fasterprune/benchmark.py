@@ -131,9 +131,13 @@ def bench_fit(n_batches:int=64, bs:int=32, size:int=64, n_runs:int=5, granularit
         times[k].append(t); cpus[k].append(c); state[k] = nb/pb; mems[k].append(m); setups[k].append(su)
     med = statistics.median
     base, base_cpu = med(times['fastai']), med(cpus['fastai'])
-    return pd.DataFrame([dict(config=k, fit_ratio=med(v)/base, cpu_ratio=med(cpus[k])/base_cpu,
-                              setup_s=med(setups[k]), state_ratio=state[k], peak_mem_mb=med(mems[k])/2**20,
-                              runs=len(v), spread=(max(v)-min(v))/med(v)) for k,v in times.items()])
+    # each run's time over the plain fit's of the same run: a machine's drift between runs cancels
+    pair = {k: np.array(v) / np.array(times['fastai']) for k,v in times.items()}
+    return pd.DataFrame([dict(config=k, fit_ratio=med(v)/base, paired_ratio=float(np.median(pair[k])),
+                              paired_iqr=float(np.subtract(*np.percentile(pair[k], [75, 25]))),
+                              cpu_ratio=med(cpus[k])/base_cpu, setup_s=med(setups[k]), state_ratio=state[k],
+                              peak_mem_mb=med(mems[k])/2**20, runs=len(v), spread=(max(v)-min(v))/med(v))
+                         for k,v in times.items()])
 
 # %% ../nbs/08_benchmark.ipynb #79cb5706
 def bench_removal(size:int=224, bs:int=16, n_runs:int=5, model='resnet50') -> pd.DataFrame:
@@ -334,6 +338,7 @@ def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
                    width:int=8,       # ResNet-20's first-stage channels (paper: 16); ViT: 12x as wide; ConvNeXt: 2x
                    arch:str='resnet20', # the model: one of `ARCHS` ('resnet20', 'vit', 'convnext')
                    regime:str='scratch', # start: scratch; trained: dense + `epochs`; transfer: 0-4 body, fine_tune 5-9
+                   dense_epochs:int=None, # trained, transfer: epochs of the model the rows start from (default: `epochs`)
                    rows=ACC_ROWS,     # recipes besides dense: names from `ACC_ROWS` and `ACC_EXTRA`
                    device='cpu', fasterai:bool=None,
                    verbose:bool=True,  # print every fit's row as it ends
@@ -350,7 +355,7 @@ def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
                                      len(levels)*sum(n in rows for n in ['narrow dense', *_acc_rows(1, None, with_fa)]))
     pb = progress_bar(range(n_fits), leave=False) if progress and n_fits else None
     if pb: pb.update(0)
-    def run(name, level, seed, fit, w=width, start=None, dls=None, ref=None):
+    def run(name, level, seed, fit, w=width, start=None, dls=None, ref=None, n_epoch=epochs):
         dls = dls or tdls
         set_seed(seed)
         dls.train.rng = random.Random(seed)   # every row sees the same batches in the same order
@@ -363,7 +368,7 @@ def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
         t0 = time.perf_counter()
         with learn.no_bar(), learn.no_logging(), contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
             warnings.simplefilter('ignore')
-            try: fit(learn, epochs, lr)
+            try: fit(learn, n_epoch, lr)
             except Exception as e:
                 # a tool that fails in this workflow (fasterai's PruneCallback in `fine_tune`): said in its row,
                 # the others run on
@@ -371,7 +376,7 @@ def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
                 err = f'{type(e).__name__}: {e}'.splitlines()[0][:120]
             else: err = None
             fit_s = time.perf_counter() - t0
-            r = dict(recipe=name, level=level, seed=seed,
+            r = dict(recipe=name, level=level, seed=seed, epochs=n_epoch,
                      **(_measure(learn, x, xb, dls.valid, ref) if err is None else _FAILED), fit_s=fit_s, error=err)
         runs.append(r)
         if verbose: _print(' '.join(f'{k}={v:.4g}' if isinstance(v, float) else f'{k}={v}'
@@ -385,7 +390,8 @@ def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
         x, xb = example_input(tdls), tdls.valid.one_batch()[0][:64]
         plain = lambda l, e, lr: l.fit_one_cycle(e, lr)
         dense = run('source (classes 0-4)' if transfer else 'dense', 1, seed, plain,
-                    dls=data(range(5)) if transfer else None)
+                    dls=data(range(5)) if transfer else None,
+                    n_epoch=(dense_epochs or epochs) if regime != 'scratch' else epochs)
         start, tune = ((_new_head(dense.model, seed), _fine_tune) if transfer else
                        (dense.model if regime == 'trained' else None, _one_cycle))
         ref = (run('dense fine-tuned', 1, seed, lambda l, e, lr: tune(l, e, lr, []), start=start)
@@ -458,6 +464,7 @@ def main(what:str='fit,removal,zoo', # which benchmarks, comma-separated: fit, r
          width:int=8,      # accuracy: ResNet-20's first-stage channels (ViT: 12x as wide; ConvNeXt's first stage: 2x)
          arch:str='resnet20', # accuracy: the model, one of resnet20, vit, convnext
          regime:str='scratch', # accuracy: start: scratch; trained: dense + epochs; transfer: 0-4 body, fine_tune 5-9
+         dense_epochs:int=None, # accuracy, trained and transfer: epochs of the model the rows start from (default: epochs)
          rows:Param("accuracy: recipes besides dense, comma-separated, of: " + ', '.join(ACC_ROWS + ACC_EXTRA),
                     str)=', '.join(ACC_ROWS),
          out:str='bench_accuracy' # accuracy: folder for accuracy.json, accuracy.md, accuracy.png
@@ -479,12 +486,14 @@ def main(what:str='fit,removal,zoo', # which benchmarks, comma-separated: fit, r
         print(bench_zoo(progress=bar).to_string())
     if 'accuracy' in whats:
         lv, cfg = (tuple(float(v) for v in levels.split(',')),
-                   dict(epochs=epochs, n_train=n_train, width=width, bs=128, device=device, arch=arch, regime=regime))
+                   dict(epochs=epochs, n_train=n_train, width=width, bs=128, device=device, arch=arch, regime=regime,
+                        dense_epochs=dense_epochs))
         print(f"\n== Accuracy at equal MACs: {arch} (width {width}) on Fashion-MNIST, {n_train} images, "
               f"{epochs} epochs, levels {lv}, {n_seeds} seeds, "
-              f"{device}{'' if regime == 'scratch' else f', regime {regime}'}")
+              f"{device}{'' if regime == 'scratch' else f', regime {regime}'}"
+              f"{f', start trained {dense_epochs} epochs' if dense_epochs and regime != 'scratch' else ''}")
         rs = ACC_ROWS if rows is None else tuple(r.strip() for r in rows.split(','))
         df = bench_accuracy(lv, tuple(range(n_seeds)), n_train=n_train, epochs=epochs, width=width, arch=arch,
-                            regime=regime, rows=rs, device=device, progress=bar)
+                            regime=regime, dense_epochs=dense_epochs, rows=rs, device=device, progress=bar)
         print(save_accuracy(df, out, levels=lv, seeds=n_seeds, **cfg).to_string(index=False, float_format=fmt))
         print(f"(saved in {out}/: accuracy.json, accuracy.md, accuracy.png)")
