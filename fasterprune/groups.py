@@ -436,8 +436,8 @@ class Heads:
         if isinstance(getattr(a, 'attention_bias_cache', None), dict): a.attention_bias_cache = {}
 
 def attention_heads(model:nn.Module, dims:bool=False) -> dict:
-    """{qkv layer: `Heads`} for the attention layers of `model` that have a `qkv`
-    linear layer split in three by `num_heads` (units: heads, or head dims)"""
+    """{qkv layer: `Heads`} for the attention layers of `model` that have a `qkv` linear layer split in three by
+    `num_heads` (units: heads, or head dims), or laid out head by head by `key_dim` and `val_dim` (whole heads)"""
     res = {}
     for m in model.modules():
         qkv, n = getattr(m, 'qkv', None), getattr(m, 'num_heads', None)
