@@ -35,8 +35,8 @@ from .analysis import sensitivity, to_targets
 
 # %% auto #0
 __all__ = ['ARCHS', 'REGIMES', 'ACC_ROWS', 'ACC_EXTRA', 'synthetic_dls', 'fasterai_available', 'bench_fit', 'bench_removal',
-           'bench_zoo', 'resnet20', 'small_vit', 'small_convnext', 'effective_macs', 'bench_accuracy', 'accuracy_table',
-           'plot_accuracy', 'save_accuracy', 'main']
+           'bench_zoo', 'resnet20', 'small_vit', 'small_convnext', 'small_vgg', 'effective_macs', 'bench_accuracy',
+           'accuracy_table', 'plot_accuracy', 'save_accuracy', 'main']
 
 # %% ../nbs/08_benchmark.ipynb #358dff90
 def synthetic_dls(n_batches=32, bs=32, size=64, n_channels=3, device=None, seed=0):
@@ -210,7 +210,19 @@ def small_convnext(width:int=8, c_in:int=1, n_out:int=10):
     return ConvNeXt(in_chans=c_in, num_classes=n_out, depths=(2, 2, 2, 2),
                     dims=tuple(width*2**i for i in range(1, 5)), patch_size=1)
 
-ARCHS = {'resnet20': resnet20, 'vit': small_vit, 'convnext': small_convnext}   # width -> model, for `bench_accuracy`
+def small_vgg(width:int=8, c_in:int=1, n_out:int=10) -> nn.Sequential:
+    "A VGG-style net for 28 px images: three stages of two 3x3 conv-BN-ReLU, `2*width` channels doubling, max-pooled"
+    layers, ni = [], c_in
+    for i in range(3):
+        nf = 2*width*2**i
+        for _ in range(2):
+            layers += [nn.Conv2d(ni, nf, 3, padding=1, bias=False), nn.BatchNorm2d(nf), nn.ReLU()]
+            ni = nf
+        if i < 2: layers.append(nn.MaxPool2d(2))
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(ni, n_out))
+
+# width -> model, for `bench_accuracy`
+ARCHS = {'resnet20': resnet20, 'vit': small_vit, 'convnext': small_convnext, 'vgg': small_vgg}
 REGIMES = ('scratch', 'trained', 'transfer')   # where `bench_accuracy`'s rows start
 
 def _head(m) -> nn.Linear: return [l for l in m.modules() if isinstance(l, nn.Linear)][-1]
@@ -335,10 +347,10 @@ _FAILED = dict(accuracy=float('nan'), macs=float('nan'), params=0, latency_ms=fl
 def bench_accuracy(levels=(2, 4, 8),  # compression levels: times fewer MACs
                    seeds=(0, 1, 2),   # one fit of every row per seed (data subset, order and weights)
                    n_train:int=6000, n_valid:int=2000, epochs:int=4, bs:int=128, lr:float=3e-3,
-                   width:int=8,       # ResNet-20's first-stage channels (paper: 16); ViT: 12x as wide; ConvNeXt: 2x
-                   arch:str='resnet20', # the model: one of `ARCHS` ('resnet20', 'vit', 'convnext')
+                   width:int=8,       # ResNet-20's first stage (paper: 16); ViT: 12x as wide; ConvNeXt, VGG: 2x
+                   arch:str='resnet20', # the model: one of `ARCHS` ('resnet20', 'vit', 'convnext', 'vgg')
                    regime:str='scratch', # start: scratch; trained: dense + `epochs`; transfer: 0-4 body, fine_tune 5-9
-                   dense_epochs:int=None, # trained, transfer: epochs of the model the rows start from (default: `epochs`)
+                   dense_epochs:int=None, # trained, transfer: epochs of the start model (default: `epochs`)
                    rows=ACC_ROWS,     # recipes besides dense: names from `ACC_ROWS` and `ACC_EXTRA`
                    device='cpu', fasterai:bool=None,
                    verbose:bool=True,  # print every fit's row as it ends
@@ -461,10 +473,10 @@ def main(what:str='fit,removal,zoo', # which benchmarks, comma-separated: fit, r
          n_seeds:int=3,    # accuracy: seeds (fits of every row)
          epochs:int=4,     # accuracy: epochs of every fit
          n_train:int=6000, # accuracy: training images
-         width:int=8,      # accuracy: ResNet-20's first-stage channels (ViT: 12x as wide; ConvNeXt's first stage: 2x)
-         arch:str='resnet20', # accuracy: the model, one of resnet20, vit, convnext
+         width:int=8,      # accuracy: ResNet-20's first-stage channels (ViT: 12x; ConvNeXt's, VGG's first stage: 2x)
+         arch:str='resnet20', # accuracy: the model, one of resnet20, vit, convnext, vgg
          regime:str='scratch', # accuracy: start: scratch; trained: dense + epochs; transfer: 0-4 body, fine_tune 5-9
-         dense_epochs:int=None, # accuracy, trained and transfer: epochs of the model the rows start from (default: epochs)
+         dense_epochs:int=None, # accuracy, trained and transfer: epochs of the start model (default: epochs)
          rows:Param("accuracy: recipes besides dense, comma-separated, of: " + ', '.join(ACC_ROWS + ACC_EXTRA),
                     str)=', '.join(ACC_ROWS),
          out:str='bench_accuracy' # accuracy: folder for accuracy.json, accuracy.md, accuracy.png
