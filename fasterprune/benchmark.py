@@ -125,7 +125,9 @@ def bench_fit(n_batches:int=64, bs:int=32, size:int=64, n_runs:int=5, granularit
     _fit_once(dls, cfgs['fastai'], device=device)        # warm-up
     times, cpus, state, mems, setups = ({k: [] for k in cfgs}, {k: [] for k in cfgs}, {},
                                         {k: [] for k in cfgs}, {k: [] for k in cfgs})
-    fits = [(k, mk) for _ in range(n_runs) for k, mk in cfgs.items()]   # interleaved: every configuration once per run
+    # interleaved: every configuration once per run, the order rotated from run to run (a drift within runs cancels)
+    order = list(cfgs.items())
+    fits = [kv for r in range(n_runs) for kv in order[r % len(order):] + order[:r % len(order)]]
     for k, mk in (progress_bar(fits, leave=False) if progress else fits):
         t, c, nb, pb, m, su = _fit_once(dls, mk, device=device)
         times[k].append(t); cpus[k].append(c); state[k] = nb/pb; mems[k].append(m); setups[k].append(su)

@@ -5,6 +5,7 @@
 # %% ../nbs/02b_data_criteria.ipynb #1e0cee05
 from __future__ import annotations
 import math
+from itertools import islice
 import torch, torch.nn as nn, torch.distributed as dist
 from fastcore.basics import store_attr
 from .granularity import out_axis, norm_axis
@@ -12,7 +13,7 @@ from .criteria import Criteria, register_criteria, normalize_scores
 
 # %% auto #0
 __all__ = ['taylor', 'apoz', 'mean_activation', 'taylor_weight', 'bn_scale', 'fpgm', 'kmeans', 'is_distributed', 'DataCriteria',
-           'WeightTaylor', 'BNSlimming', 'LayerCriteria']
+           'channel_params', 'Taylor', 'WeightTaylor', 'BNSlimming', 'LayerCriteria']
 
 # %% ../nbs/02b_data_criteria.ipynb #48f7c3c4
 def _chan_mean(m, t):
@@ -105,9 +106,70 @@ def _taylor(m, out, g): return _chan_mean(m, out * g).abs()
 def _apoz(m, out, g): return 1 - _chan_mean(m, (out <= 0).float())          # higher = fewer zeros = keep
 def _mean_act(m, out, g): return _chan_mean(m, out.clamp_min(0))
 
-taylor = register_criteria(DataCriteria(_taylor, needs_grad=True, normalize='l2', name='taylor'))
+_LINEAR_FWD = {c.forward for c in (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.Linear, nn.modules.batchnorm._BatchNorm,
+                                   nn.SyncBatchNorm, nn.LayerNorm, nn.GroupNorm)}
+
+def channel_params(m:nn.Module) -> list|None:
+    """The parameters of `m` (output channels on axis 0) when each output channel is linear in its slice of them,
+    `out[c] = p[c] . phi(x)`: a conv, a linear layer, a norm's affine (or a class with `linear_in_params`); else None"""
+    if not (type(m).forward in _LINEAR_FWD or getattr(type(m), 'linear_in_params', False)): return None
+    ps = [p for p in (getattr(m, 'weight', None), getattr(m, 'bias', None)) if p is not None]
+    if not ps or nn.utils.parametrize.is_parametrized(m) or not all(isinstance(p, nn.Parameter) for p in ps): return None
+    # a norm over several axes has no channel axis first
+    return ps if isinstance(m, (nn.modules.conv._ConvNd, nn.Linear)) or m.weight.dim() == 1 else None
+
+class Taylor(DataCriteria):
+    """Molchanov et al. 2017's first-order Taylor criterion, |mean over batch and space of out * dL/dout| per output
+    channel. Where a channel is linear in its parameters (`channel_params`) and they are fewer than the output's values,
+    it is read from their gradients: the sum of out * dL/dout is the sum of p * dL/dp, no pass over the activations"""
+    def __init__(self, normalize:str|None='l2', name:str='taylor'):
+        super().__init__(_taylor, needs_grad=True, normalize=normalize, name=name)
+    def new(self, **kwargs): return Taylor(**{**dict(normalize=self.normalize, name=self.name), **kwargs})
+    def _start(self):
+        super()._start()
+        # per layer: its parameters, the path it takes; this batch's calls and positions
+        self.params, self.via, self.calls = {}, {}, {}
+
+    def attach(self, layers):
+        super().attach(layers)
+        self.params, self.via, self.calls = {}, {}, {}
+        for m in layers:
+            ps = channel_params(m)
+            if ps and all(p.requires_grad for p in ps): self.params[m] = ps   # (frozen: the activations' path)
+        ps = [p for v in self.params.values() for p in v]
+        # one call per backward pass, once every gradient is there
+        if ps: self.hooks.append(torch.autograd.graph.register_multi_grad_hook(ps, self._grads))
+
+    def _hook(self, m, inp, out):
+        if not (m.training and torch.is_grad_enabled()): return
+        ps = self.params.get(m, ())
+        # the cheaper path, chosen at the layer's first batch (one path for it all fit long): the channels' axis, or None
+        if m not in self.via:
+            self.via[m] = ((out.dim() - 1 if isinstance(m, nn.Linear) or norm_axis(m) == -1 else 1) if out.dim() > 1
+                           else 0) if ps and sum(p.numel() for p in ps) < out.numel() else None
+        ax = self.via[m]
+        if ax is None or not all(p.requires_grad for p in ps): return super()._hook(m, inp, out)
+        k, _ = self.calls.get(m, (0, 0))
+        self.calls[m] = k + 1, out.numel() // out.shape[ax]
+
+    def _grads(self, gs):
+        "A backward pass's gradients of the hooked parameters: each layer's sum of p * dL/dp per channel"
+        at, ps, g, gs = [], [], [], iter(gs)
+        for m, mps in self.params.items():
+            mg = [next(gs) for _ in mps]
+            # a layer of this batch's forward pass that the gradients reached
+            if self.calls.get(m) and all(x is not None for x in mg): at.append((m, self.calls[m])); ps += mps; g += mg
+            self.calls.pop(m, None)
+        prods = iter(torch._foreach_mul([p.detach() for p in ps], g) if ps else [])
+        for m, (k, pos) in at:
+            vs = [t.flatten(1).sum(1) if t.dim() > 1 else t for t in islice(prods, len(self.params[m]))]
+            self._add(m, (vs[0] + vs[1] if len(vs) > 1 else vs[0]).abs_() / pos)
+            self.n[m] += k - 1   # a layer called k times: the mean of its k calls
+
+taylor = register_criteria(Taylor())
 apoz = register_criteria(DataCriteria(_apoz, name='apoz'))
 mean_activation = register_criteria(DataCriteria(_mean_act, name='mean_activation'))
+
 
 # %% ../nbs/02b_data_criteria.ipynb #7716835e
 class WeightTaylor(_Accumulates, Criteria):

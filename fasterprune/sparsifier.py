@@ -5,6 +5,7 @@
 # %% ../nbs/05_sparsifier.ipynb #bea3d0b5
 from __future__ import annotations
 import math, warnings
+import numpy as np
 from contextlib import contextmanager
 import torch, torch.nn as nn, torch.distributed as dist
 from fastcore.basics import store_attr, patch
@@ -23,25 +24,35 @@ __all__ = ['n_to_prune', 'keep_global', 'Sparsifier']
 def _reads_host(f:torch.Tensor) -> bool:
     """Whether ranking `f` may read values back to the host: on the CPU, where that is free,
     for scores large enough that it saves passes"""
-    return f.device.type == 'cpu' and f.numel() >= 2**18
+    return f.device.type == 'cpu' and f.numel() >= 2**15
 
 def _lowest(f:torch.Tensor, n:int, m:int=2**14) -> torch.Tensor|None:
     """For a large flat `f` on the CPU: True for exactly its `n` lowest values (ties by position),
     from the band a sample brackets the `n`-th in; None if it missed"""
-    N, q = f.numel(), n / f.numel()
-    s = f[torch.randint(N, (m,), generator=torch.Generator().manual_seed(0))].sort().values
+    N, q, m = f.numel(), n / f.numel(), min(m, f.numel() // 2)
+    s = f[torch.randint(N, (m,), generator=torch.Generator().manual_seed(0))]
     d = 6*math.sqrt(m*q*(1 - q)) + 2   # six standard deviations of the sample's rank of the n-th value
-    lo, hi = s[max(0, math.floor(q*m - d))], s[min(m - 1, math.ceil(q*m + d))]
-    ge = f >= lo
-    idx = (ge & (f <= hi)).nonzero().view(-1)   # the band, in position order (a few percent of `f`)
-    # r: how many of the band go (host reads: free on the CPU)
-    band, r = f[idx], n - (N - int(torch.count_nonzero(ge)))
-    if not 0 < r <= band.numel(): return None   # the sample missed it (about once in a billion)
+    # (two selections: 8x faster than a sort)
+    lo, hi = (float(s.kthvalue(min(m, max(1, r))).values) for r in (math.floor(q*m - d) + 1, math.ceil(q*m + d) + 1))
+    a = f.numpy()   # (a view: numpy's comparisons and `flatnonzero` are about twice torch's speed on the CPU)
+    # every value under the band goes, and every -inf (a unit already pruned): the band holds none of them
+    low = a <= lo if lo == -math.inf else a < lo
+    idx = np.flatnonzero(~low & (a <= hi))   # the band, in position order (a few percent of `f`)
+    r = n - np.count_nonzero(low)   # how many of the band go
+    if r == 0: return torch.from_numpy(low)
+    if not 0 < r <= idx.size: return None   # the sample missed it (about once in a billion)
+    band = torch.from_numpy(a[idx])
     thr = band.kthvalue(r).values
     below, ties = band < thr, band == thr
-    low = ~ge   # every value under the band goes
-    low[idx[below | (ties & (ties.cumsum(0) <= r - below.sum()))]] = True
-    return low
+    low[idx[(below | (ties & (ties.cumsum(0) <= r - below.sum()))).numpy()]] = True
+    return torch.from_numpy(low)
+
+def _laid(p:torch.Tensor, mk:torch.Tensor) -> torch.Tensor:
+    """Mask `mk` (broadcast along `p`) with the axes after its own made full: a conv's input-channel mask,
+    (1, c, k, k) rather than (1, c, 1, 1), multiplies in contiguous runs, 1.5x faster for a small extra"""
+    ax = next((i for i,n in enumerate(mk.shape) if n > 1), 0)
+    if not (mk.dim() == p.dim() and 0 < ax < p.dim() - 1): return mk
+    return mk.expand(*mk.shape[:ax+1], *p.shape[ax+1:]).contiguous()
 
 def _keep_lowest(s:torch.Tensor, n:int) -> torch.Tensor:
     "Bool mask shaped as `s`: False for exactly the `n` lowest scores (ties broken by position)"
@@ -285,7 +296,7 @@ class Sparsifier:
 
     def _expand(self):
         # in the parameters' dtype: no cast per step
-        self._pairs = [(p, mk.to(p.dtype)) for k in self._active for p, mk in self.units.pairs(k)]
+        self._pairs = [(p, _laid(p, mk.to(p.dtype))) for k in self._active for p, mk in self.units.pairs(k)]
         self._fused = [list(t) for t in zip(*self._pairs)]   # [parameters], [masks]: one fused multiply
 
     def _say_no_data(self):

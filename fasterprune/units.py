@@ -205,6 +205,7 @@ def masked_group_norm(x:torch.Tensor, keep:torch.Tensor, # the input (batch, cha
 
 class _KeptStats:
     "Mixin of a norm layer whose statistics are those of its channels `kept` (set while channels are masked)"
+    linear_in_params = True   # each channel is its weight and bias times a function of x (`Taylor` reads that)
     def forward(self, x):
         if isinstance(self, nn.GroupNorm):
             return masked_group_norm(x, self.kept, self.num_groups, self.weight, self.bias, self.eps)
