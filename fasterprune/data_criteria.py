@@ -137,8 +137,10 @@ class Taylor(DataCriteria):
             ps = channel_params(m)
             if ps and all(p.requires_grad for p in ps): self.params[m] = ps   # (frozen: the activations' path)
         ps = [p for v in self.params.values() for p in v]
-        # one call per backward pass, once every gradient is there
-        if ps: self.hooks.append(torch.autograd.graph.register_multi_grad_hook(ps, self._grads))
+        # one call per backward pass, once every gradient is there (torch 2.3 finds the parameters' nodes through
+        # a view: not under `no_grad`, where `attach` may be called)
+        with torch.enable_grad():
+            if ps: self.hooks.append(torch.autograd.graph.register_multi_grad_hook(ps, self._grads))
 
     def _hook(self, m, inp, out):
         if not (m.training and torch.is_grad_enabled()): return
