@@ -16,10 +16,13 @@ __all__ = ['taylor', 'apoz', 'mean_activation', 'taylor_weight', 'bn_scale', 'fp
            'channel_params', 'Taylor', 'WeightTaylor', 'BNSlimming', 'LayerCriteria']
 
 # %% ../nbs/02b_data_criteria.ipynb #48f7c3c4
+def _chan_axis(m, t) -> int:
+    "The channels' axis of `m`'s output `t`: 1 for a conv, the last for a linear layer or a LayerNorm over tokens"
+    return t.dim() - 1 if isinstance(m, nn.Linear) or norm_axis(m) == -1 else 1
+
 def _chan_mean(m, t):
-    """Mean of `m`'s output `t` over every axis but its channels' (1 for a conv, the last for a linear layer
-    or a LayerNorm over tokens), e.g. batch and space"""
-    ax = t.dim() - 1 if isinstance(m, nn.Linear) or norm_axis(m) == -1 else 1
+    "Mean of `m`'s output `t` over every axis but its channels' (`_chan_axis`), e.g. batch and space"
+    ax = _chan_axis(m, t)
     return t.mean([d for d in range(t.dim()) if d != ax]) if t.dim() > 1 else t
 
 def _filter_axis(c:Criteria, m:nn.Module, dims:tuple, what:str) -> int:
@@ -125,13 +128,9 @@ class Taylor(DataCriteria):
     def __init__(self, normalize:str|None='l2', name:str='taylor'):
         super().__init__(_taylor, needs_grad=True, normalize=normalize, name=name)
     def new(self, **kwargs): return Taylor(**{**dict(normalize=self.normalize, name=self.name), **kwargs})
-    def _start(self):
-        super()._start()
-        # per layer: its parameters, the path it takes; this batch's calls and positions
-        self.params, self.via, self.calls = {}, {}, {}
-
     def attach(self, layers):
         super().attach(layers)
+        # per layer: its parameters, the path it takes; this batch's calls and positions
         self.params, self.via, self.calls = {}, {}, {}
         for m in layers:
             ps = channel_params(m)
@@ -147,8 +146,8 @@ class Taylor(DataCriteria):
         ps = self.params.get(m, ())
         # the cheaper path, chosen at the layer's first batch (one path for it all fit long): the channels' axis, or None
         if m not in self.via:
-            self.via[m] = ((out.dim() - 1 if isinstance(m, nn.Linear) or norm_axis(m) == -1 else 1) if out.dim() > 1
-                           else 0) if ps and sum(p.numel() for p in ps) < out.numel() else None
+            self.via[m] = ((_chan_axis(m, out) if out.dim() > 1 else 0)
+                           if ps and sum(p.numel() for p in ps) < out.numel() else None)
         ax = self.via[m]
         if ax is None or not all(p.requires_grad for p in ps): return super()._hook(m, inp, out)
         k, _ = self.calls.get(m, (0, 0))
