@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy, math, sys, time
 from collections import Counter
 from contextlib import contextmanager
-import torch, torch.nn as nn
+import torch, torch.nn as nn, torch.nn.functional as F
 import torch_pruning as tp
 from torch_pruning.pruner import function as tpf
 from torch_pruning.dependency.group import Group
@@ -19,8 +19,9 @@ from .data import plain, run_model
 
 # %% auto #0
 __all__ = ['IN_CHANNEL_FNS', 'QKVAttention', 'split_self_attention', 'ShiftedWindowQKVAttention', 'split_window_attention',
-           'output_layers', 'trace_graph', 'Member', 'ChannelGroup', 'Heads', 'attention_heads', 'shuffled_layers',
-           'channel_groups', 'copy_traced']
+           'SizedSplitTransposeBlock', 'CrossCovarianceQKVAttention', 'size_split_blocks', 'output_layers',
+           'trace_graph', 'Member', 'ChannelGroup', 'Heads', 'attention_heads', 'shuffled_layers', 'channel_groups',
+           'copy_traced']
 
 # %% ../nbs/04_groups.ipynb #f9154f70
 def _additive(m, dtype):
@@ -143,6 +144,49 @@ def split_window_attention(model:nn.Module) -> list:
     return res
 
 
+# %% ../nbs/04_groups.ipynb #89d3cad2
+class SizedSplitTransposeBlock(nn.Module):
+    """timm's EdgeNeXt `SplitTransposeBlock`, its channels split at the sizes `splits` (its own splits
+    them into equal chunks by count): same parameters, same outputs"""
+    def forward(self, x):
+        # timm's forward, with `x.split(self.splits, 1)` for `x.chunk(len(self.convs) + 1, 1)`
+        shortcut, spx, spo = x, x.split(self.splits, 1), []
+        for i, conv in enumerate(self.convs):
+            sp = conv(spx[0] if i == 0 else sp + spx[i])
+            spo.append(sp)
+        x = torch.cat([*spo, spx[-1]], 1)
+        B, C, H, W = x.shape
+        x = x.reshape(B, C, H*W).permute(0, 2, 1)
+        if self.pos_embd is not None: x = x + self.pos_embd((B, H, W)).reshape(B, -1, x.shape[1]).permute(0, 2, 1)
+        x = x + self.drop_path(self.gamma_xca * self.xca(self.norm_xca(x)))
+        x = self.mlp(self.norm(x.reshape(B, H, W, C)))
+        if self.gamma is not None: x = self.gamma * x
+        return shortcut + self.drop_path(x.permute(0, 3, 1, 2))
+
+class CrossCovarianceQKVAttention(nn.Module):
+    """timm's `CrossCovarianceAttn` (EdgeNeXt's), whose heads attend over channels, reading its heads' width
+    from `qkv` (its own takes its input's): same parameters, same outputs"""
+    def forward(self, x):
+        B, N, _ = x.shape
+        q, k, v = self.qkv(x).reshape(B, N, 3, self.num_heads, -1).permute(2, 0, 3, 4, 1).unbind(0)
+        attn = (F.normalize(q, dim=-1) @ F.normalize(k, dim=-1).transpose(-2, -1)) * self.temperature
+        x = self.attn_drop(attn.softmax(dim=-1)) @ v
+        return self.proj_drop(self.proj(x.permute(0, 3, 1, 2).reshape(B, N, -1)))
+
+def size_split_blocks(model:nn.Module) -> list:
+    """Make every timm `SplitTransposeBlock` of `model` a `SizedSplitTransposeBlock`, and its attention a
+    `CrossCovarianceQKVAttention`, in place; returns their names"""
+    res = []
+    for n, m in model.named_modules():
+        if type(m).__name__ != 'SplitTransposeBlock' or not type(m).__module__.startswith('timm'): continue
+        c = m.norm_xca.normalized_shape[0]
+        m.splits = [t.shape[1] for t in torch.empty(0, c).chunk(len(m.convs) + 1, 1)]
+        m.__class__ = SizedSplitTransposeBlock
+        if type(m.xca).__name__ == 'CrossCovarianceAttn': m.xca.__class__ = CrossCovarianceQKVAttention
+        res.append(n)
+    return res
+
+
 # %% ../nbs/04_groups.ipynb #835d9d3c
 def output_layers(dg:tp.DependencyGraph) -> list:
     "The layers whose outputs are the model's outputs (through no other prunable layer), found in the traced graph"
@@ -198,7 +242,7 @@ def _graph() -> tp.DependencyGraph:
 def trace_graph(model:nn.Module, x) -> tp.DependencyGraph:
     """Torch-Pruning's dependency graph of `model` for input `x`
     (every layer traced: ignoring is done per group; self-attention made `QKVAttention` first)"""
-    split_self_attention(model, x); split_window_attention(model)
+    split_self_attention(model, x); split_window_attention(model); size_split_blocks(model)
     bad = [(n, _UNTRACEABLE[type(m).__name__]) for n,m in model.named_modules() if type(m).__name__ in _UNTRACEABLE]
     if bad:
         raise ValueError(f"Torch-Pruning cannot group the channels around {bad[0][1]} (layer {bad[0][0]!r}): "
@@ -211,7 +255,7 @@ def trace_graph(model:nn.Module, x) -> tp.DependencyGraph:
     try:
         px = plain(x)   # fastai's tensor subclasses change what Torch-Pruning sees (groups without their BatchNorm)
         with torch.enable_grad(): dg = _graph().build_dependency(model, example_inputs=px, verbose=False)
-        _map_concats(dg)
+        _map_concats(dg); _map_slices(dg); _map_splits(dg)
         # a model that keeps its activations (DynamicUnet's hooks) keeps ones without a graph: it can be deep-copied
         with torch.no_grad(): run_model(model, px)
         return dg
@@ -236,6 +280,32 @@ def _map_concats(dg):
             todo += [i for i in n.inputs if i not in seen]
         # a layer scale of (channels, 1, 1) (torchvision's ConvNeXt) no longer hides fastai's concat pooling
         node.enable_index_mapping = not token
+
+def _map_slices(dg):
+    """Leave 1:1 the slices that Torch-Pruning maps as a slice of channels (axis 1 of 4, 2 of 3) but that cut
+    another axis, of another size: positions of a channels-last map (timm's LeViT subsamples `x[:, ::2, ::2]`)"""
+    for node in dg.module2node.values():
+        if node.type != tp.ops.OPTYPE.SLICE: continue
+        size = getattr(node.grad_fn, '_saved_self_sym_sizes', None)
+        chans = [tp.dependency.shape_infer.infer_out_channels_recursively(dg, n, [0]) for n in node.inputs]
+        if size is None or not chans or chans[0] in (None, size[node.module.dim]): continue
+        node.type = tp.ops.OPTYPE.ELEMENTWISE   # not mapped again (Torch-Pruning maps anew for every group)
+        for d in [*node.dependencies, *(d for n in node.inputs for d in n.dependencies if d.target is node)]:
+            d.index_mapping[0] = None
+
+def _map_splits(dg):
+    """Put each output of a split along channels in its place, sized as torch split it: Torch-Pruning lists
+    them in the order it met them, and sizes a chunk (`x.chunk`) from what reads it (EdgeNeXt's convs)"""
+    for node in dg.module2node.values():
+        gf = node.grad_fn
+        if node.type != tp.ops.OPTYPE.SPLIT or getattr(gf, '_saved_dim', None) != 1: continue
+        c, s = gf._saved_self_sym_sizes[1], getattr(gf, '_saved_split_size', None)
+        sizes = list(getattr(gf, '_saved_split_sizes', None) or ([min(s, c - i) for i in range(0, c, s)] if s else []))
+        # the outputs each output node reads
+        nrs = [{k for f, k in o.grad_fn.next_functions if f is gf} for o in node.outputs]
+        if not sizes or any(len(k) != 1 for k in nrs) or sorted(min(k) for k in nrs) != list(range(len(sizes))): continue
+        node.outputs = [o for _, o in sorted(zip([min(k) for k in nrs], node.outputs), key=lambda t: t[0])]
+        node.module.split_sizes, node.module.offsets = sizes, [0, *torch.tensor(sizes).cumsum(0).tolist()]
 
 def _op_name(node, model) -> str:
     "`node` as the user knows it: its layer's name, or its op and the nearest named layer before it"
@@ -328,14 +398,17 @@ class Member:
 class ChannelGroup:
     """Channels that go together: channel j of the group is channel `j` of the root
     and its image in every member (head `j`, for the `heads` of an attention layer)"""
-    def __init__(self, root, n, members, blocks=1, heads=None): store_attr()
+    def __init__(self, root, n, members, blocks=1, heads=None, rows=None): store_attr()
     def __repr__(self):
         h = self.heads
         what = (f"heads={h.n}x{h.dim} dims" if h.dims else f"heads={self.n}") if h else f"n={self.n}"
+        if self.rows: what += f" of {sum(map(len, self.rows))} channels"
         return f"ChannelGroup({type(self.root).__name__}, {what}, members={len(self.members)}, blocks={self.blocks})"
     def root_idxs(self, idx) -> list:
-        "The root's output channels that make up the group's channels `idx` (a head's rows of q, k and v)"
-        return self.heads.rows(idx) if self.heads else list(idx)
+        """The root's output channels that make up the group's channels `idx` (a head's rows of q, k and v;
+        with `rows`, the root's channels of each group channel)"""
+        if self.heads: return self.heads.rows(idx)
+        return [r for i in idx for r in self.rows[i]] if self.rows else list(idx)
     def producers(self) -> list:
         "The weight members whose output channels are the group's (conv, linear and norm layers)"
         return [mb for mb in self.members if mb.out and mb.name == 'weight']
@@ -369,9 +442,11 @@ def _blocks(modules):
 class Heads:
     """The heads of attention layer `attn`: the output rows of its `qkv` layer laid out as
     (q k v, `n` heads, `dim` per head); its units are heads, or each head's dims (`dims`).
-    With `split` (the widths of q, k and v), laid out as (`n` heads, q k v), and `proj` reads (`n` heads, v)"""
+    With `split` (the widths of q, k and v), laid out as (`n` heads, q k v); with `q` too (its layers, laid out as
+    (`n` heads, q)), `qkv` holds (`n` heads, k v). `proj`, where given, reads (`n` heads, v) and is cut head by head
+    here; with `channels`, a head's dims attend to one another (over the tokens), whole heads only"""
     def __init__(self, attn:nn.Module, qkv:nn.Linear, n:int, dim:int, dims:bool=False,
-                 split:tuple=None, proj:nn.Linear=None): store_attr()
+                 split:tuple=None, proj:nn.Linear=None, q:nn.Module=None, channels:bool=False): store_attr()
     def __repr__(self):
         what = f", split={list(self.split)}" if self.split else f", dim={self.dim}{', dims' if self.dims else ''}"
         return f"Heads({type(self.attn).__name__}, n={self.n}{what})"
@@ -383,7 +458,7 @@ class Heads:
         return self.split[1] + self.split[2] if self.split else 2*self.dim
     def of_rows(self) -> torch.Tensor:
         "The unit of each output row of `qkv`: its head, or its (head, dim) as `head*dim + dim`"
-        if self.split: return torch.arange(self.qkv.out_features) // sum(self.split)
+        if self.split: return torch.arange(self.qkv.out_features) // sum(self.split[self.q is not None:])
         u = torch.arange(self.qkv.out_features) % (self.n*self.dim)
         return u if self.dims else u // self.dim
     def rows(self, units) -> list:
@@ -397,9 +472,22 @@ class Heads:
             ax = next((a for a in (p.dim()-1, 0) if p.dim() > 1 and p.shape[a] == self.n), None)
             if ax is not None: res.append((k, ax))
         return res
+    def q_rows(self, units) -> list:
+        "The output channels of `q`'s layers that heads `units` own"
+        return [h*self.split[0] + d for h in sorted(units) for d in range(self.split[0])]
+    def q_layers(self) -> list:
+        "The layers of `q` (a linear layer and its norms) whose output channels are (`n` heads, q)"
+        w = self.n*self.split[0] if self.q is not None else None
+        return [m for m in (self.q.modules() if w else []) if isinstance(m, (nn.Linear, *_NORM_LAYERS))
+                and getattr(m, 'weight', None) is not None and m.weight.shape[0] == w]
     def owned(self) -> set:
-        "ids of what `drop` cuts itself, not Torch-Pruning: the per-head parameters, and with `split` the projection"
-        return {id(getattr(self.attn, k)) for k,_ in self.per_head()} | ({id(self.proj)} if self.split else set())
+        """ids of what `drop` cuts itself, not Torch-Pruning: the per-head parameters, the projection `proj`
+        (given where Torch-Pruning cannot map it), with `q` its layers, and with `channels` `qkv` too (Torch-Pruning
+        maps its rows back onto all of them)"""
+        return ({id(getattr(self.attn, k)) for k,_ in self.per_head()} | ({id(self.proj)} if self.proj else set())
+                | {id(m) for m in self.q_layers()} | ({id(self.qkv)} if self.channels else set()))
+    @property
+    def v_dim(self) -> int: return self.split[2] if self.split else self.dim   # a head's columns of `proj`
     def check_cut(self, units):
         "Raise unless cutting `units` leaves every head the same width (head dims) and one unit at least"
         if not self.dims: return
@@ -423,17 +511,25 @@ class Heads:
         else:
             keep = [h for h in range(self.n) if h not in set(units)]
             for k, ax in self.per_head(): setattr(self.attn, k, cut(getattr(self.attn, k), keep, ax))
-            if self.split: self._drop_split(keep, cut)
+            if self.proj is not None: self._drop_proj(keep, cut)
+            if self.channels:
+                for k in ('weight', 'bias'):
+                    if getattr(self.qkv, k) is not None: setattr(self.qkv, k, cut(getattr(self.qkv, k), self.rows(keep), 0))
+                self.qkv.out_features = self.qkv.weight.shape[0]
             self.n = self.attn.num_heads = len(keep)
         if hasattr(self.attn, 'attn_dim'): self.attn.attn_dim = self.n*self.dim
-    def _drop_split(self, keep, cut):
-        "The projection's columns of heads `keep` (Torch-Pruning cannot map them through the split), the widths"
-        a, (kd, _, vd) = self.attn, self.split
+    def _drop_proj(self, keep, cut):
+        "The projection's columns of heads `keep` (Torch-Pruning cannot map them), the widths of a split layout"
+        a, vd = self.attn, self.v_dim
         self.proj.weight = cut(self.proj.weight, [h*vd + d for h in keep for d in range(vd)], 1)
         self.proj.in_features = len(keep)*vd
-        a.key_attn_dim, a.val_attn_dim = len(keep)*kd, len(keep)*vd
+        if not self.split: return
+        a.key_attn_dim, a.val_attn_dim = len(keep)*self.split[0], len(keep)*vd
         # biases per head cached in eval mode (timm's LeViT, EfficientFormer)
         if isinstance(getattr(a, 'attention_bias_cache', None), dict): a.attention_bias_cache = {}
+
+# attention over channels, each head's dims to one another: softmax over dims, so masking one is not removing it
+_OVER_CHANNELS = ('CrossCovarianceAttn', 'CrossCovarianceQKVAttention')
 
 def attention_heads(model:nn.Module, dims:bool=False) -> dict:
     """{qkv layer: `Heads`} for the attention layers of `model` that have a `qkv` linear layer split in three by
@@ -443,13 +539,21 @@ def attention_heads(model:nn.Module, dims:bool=False) -> dict:
         qkv, n = getattr(m, 'qkv', None), getattr(m, 'num_heads', None)
         kd, vd = getattr(m, 'key_dim', None), getattr(m, 'val_dim', None)
         if isinstance(n, int) and isinstance(kd, int) and isinstance(vd, int):   # heads of q, k, v one after another
+            q, kv = _last_linear(getattr(m, 'q', None)), _last_linear(getattr(m, 'kv', None))
             qkv, proj = _last_linear(qkv), _last_linear(getattr(m, 'proj', None))
-            if qkv is not None and proj is not None and (qkv.out_features, proj.in_features) == (n*(2*kd + vd), n*vd):
+            ok = proj is not None and proj.in_features == n*vd
+            if ok and qkv is not None and qkv.out_features == n*(2*kd + vd):
                 res[qkv] = Heads(m, qkv, n, kd, split=(kd, kd, vd), proj=proj)
+            # q from a layer of its own (on subsampled tokens: LeViT's downsampling attention), k and v from `kv`
+            elif ok and q is not None and kv is not None and (q.out_features, kv.out_features) == (n*kd, n*(kd + vd)):
+                res[kv] = Heads(m, kv, n, kd, split=(kd, kd, vd), proj=proj, q=m.q)
             continue
         if not (isinstance(qkv, nn.Linear) and isinstance(n, int) and n > 0 and qkv.out_features % (3*n) == 0): continue
         dim = getattr(m, 'head_dim', qkv.out_features // (3*n))
-        if isinstance(dim, int) and 3*n*dim == qkv.out_features: res[qkv] = Heads(m, qkv, n, dim, dims)
+        if not (isinstance(dim, int) and 3*n*dim == qkv.out_features): continue
+        if type(m).__name__ in _OVER_CHANNELS:   # Torch-Pruning cannot map the projection through its layout
+            res[qkv] = Heads(m, qkv, n, dim, proj=_last_linear(m.proj), channels=True)
+        else: res[qkv] = Heads(m, qkv, n, dim, dims)
     return res
 
 def _last_linear(m) -> nn.Linear|None:
@@ -461,15 +565,55 @@ def _by_heads(g:ChannelGroup, heads:Heads) -> ChannelGroup:
     a unit's rows and every channel they map to go together"""
     # row -> unit; `g.n` (outside the group) -> `heads.units`
     of = torch.cat([heads.of_rows(), torch.tensor([heads.units])])
+    ql = heads.q_layers()
     mbs = [Member(mb.module, mb.name, mb.axis, of.to(mb.root_of.device)[mb.root_of], mb.out) for mb in g.members
-           if not (heads.split and mb.module is heads.proj)]
-    if heads.split:   # the projection's columns, head by head: Torch-Pruning's map stops at the split
+           if mb.module is not heads.proj and mb.module not in ql]
+    if heads.proj is not None:   # the projection's columns, head by head: Torch-Pruning's map stops at a split
         w = heads.proj.weight
-        mbs.append(Member(heads.proj, 'weight', 1, torch.arange(w.shape[1], device=w.device) // heads.split[2], False))
+        mbs.append(Member(heads.proj, 'weight', 1, torch.arange(w.shape[1], device=w.device) // heads.v_dim, False))
+    # q's own layers, head by head (Torch-Pruning maps them 1:1 with the rows of `kv` through the product)
+    for l in ql:
+        mbs += [Member(l, k, 0, torch.arange(p.shape[0], device=p.device) // heads.split[0], True)
+                for k, p in (('weight', l.weight), ('bias', l.bias)) if p is not None]
     return ChannelGroup(g.root, heads.units, mbs, heads=heads)
 
 
 # %% ../nbs/04_groups.ipynb #1437f97c
+@contextmanager
+def _recording_couplings():
+    """Inside: a group Torch-Pruning merges keeps, as `_coupled`, the pairs of its root's channels that reach the same
+    channel of a layer (Torch-Pruning keeps the first and drops the other; EdgeNeXt adds a chunk's conv into the next)"""
+    merge = Group.add_and_merge
+    def add_and_merge(self, dep, idxs):
+        old = next((o for d, o in self._group if d.target == dep.target and d.handler == dep.handler), [])
+        first = {i.idx: i.root_idx for i in old}
+        self.__dict__.setdefault('_coupled', []).extend(
+            (first[i.idx], i.root_idx) for i in idxs if first.get(i.idx, i.root_idx) != i.root_idx
+            and None not in (first[i.idx], i.root_idx))
+        return merge(self, dep, idxs)
+    Group.add_and_merge = add_and_merge
+    try: yield
+    finally: Group.add_and_merge = merge
+
+def _parts(n, pairs) -> torch.Tensor:
+    "The part of each of `n` channels that the `pairs` join (connected components), numbered by their first channel"
+    par = list(range(n))
+    def find(a):
+        while par[a] != a: par[a] = par[par[a]]; a = par[a]
+        return a
+    for a, b in pairs: par[find(a)] = find(b)
+    roots = [find(a) for a in range(n)]
+    first = {}
+    for r in roots: first.setdefault(r, len(first))
+    return torch.tensor([first[r] for r in roots])
+
+def _by_parts(g:ChannelGroup, part:torch.Tensor) -> ChannelGroup:
+    "Group `g` with one channel per part of its root's channels (`part`: the part of each): a part's channels go together"
+    k = int(part.max()) + 1
+    of = torch.cat([part, torch.tensor([k])])
+    mbs = [Member(mb.module, mb.name, mb.axis, of.to(mb.root_of.device)[mb.root_of], mb.out) for mb in g.members]
+    return ChannelGroup(g.root, k, mbs, rows=[torch.nonzero(part == i).flatten().tolist() for i in range(k)])
+
 def _members(group, n):
     res = []
     for item in group:
@@ -520,14 +664,17 @@ def channel_groups(model:nn.Module, x,     # the model, and an input batch to tr
     check_choice('heads', heads, ('whole', 'dims'))
     heads = attention_heads(model, heads == 'dims')
     groups = []
-    with _bounded(model, dg, max_idxs, max_ops, max_s):
+    with _bounded(model, dg, max_idxs, max_ops, max_s), _recording_couplings():
         for g in dg.get_all_groups(ignored_layers=ignored, root_module_types=prunable_types()):
             root = g[0].dep.target.module
             n = len(g[0].idxs)
             # see 'Attention heads'
             if any(isinstance(it.dep.target.module, nn.MultiheadAttention) for it in g): continue
             cg = ChannelGroup(root, n, _members(g, n), _blocks([it.dep.target.module for it in g]))
-            groups.append(_by_heads(cg, heads[root]) if root in heads else cg)
+            if root in heads: cg = _by_heads(cg, heads[root])
+            # channels of the root that must go together (a chunk's conv added into the next chunk)
+            elif getattr(g, '_coupled', None) and cg.blocks == 1: cg = _by_parts(cg, _parts(n, g._coupled))
+            groups.append(cg)
     folded = _folded_norms(groups)
     return [g for g in groups if not any(mb.module in folded for mb in g.members)]
 

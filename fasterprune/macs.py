@@ -39,9 +39,12 @@ def layer_macs(model:nn.Module, x) -> dict:
         t = i[0] if isinstance(m, nn.modules.conv._ConvTransposeNd) else o
         add(m, (t[0, 0].numel() if isinstance(m, nn.modules.conv._ConvNd) else t.numel() // t.shape[-1] // bs)
                * m.weight.numel())
-    def attn_hook(m, args, kw, o):   # q by k and attention by v: sequences x tokens² x head dims
+    def attn_hook(m, args, kw, o):   # q by k and attention by v: sequences x queries x keys x head dims
         s, n = _attended(args[0] if args else next(iter(kw.values())), m)
-        add(m, s // bs * n*n * m.num_heads*heads[m].width)
+        nq = o.shape[-2] if isinstance(o, torch.Tensor) and o.dim() == 3 else n   # fewer: LeViT's downsampling
+        h = heads[m]
+        # over channels (EdgeNeXt's): a head's dims by its dims, over the tokens
+        add(m, s // bs * (n*h.dim if h.channels else nq*n) * m.num_heads*h.width)
     # torchvision's window attention (v1) passes its layers' weights to a function: their MACs
     # (its products are `attn_hook`'s)
     def swa_hook(m, args, kw, o):

@@ -133,17 +133,25 @@ def _cut_groups(model, dg, dead:list, x, check=True, tol=1e-4, opt=None, before=
                 if g.heads:
                     own = g.heads.owned()
                     grp._group = [it for it in grp.items if id(it.dep.target.module) not in own]
-                grp.prune()
-                if g.heads: g.heads.drop(idx, pr._prune_parameter_and_grad)
+                grp.prune(record_history=False)   # its history names the first item: heads may own the root
+                if g.heads:
+                    for l in g.heads.q_layers(): dg.get_pruner_of_module(l).prune_out_channels(l, g.heads.q_rows(idx))
+                    g.heads.drop(idx, pr._prune_parameter_and_grad)
         _sync_sizes(model)
         if check: _verify(model, backup, x, before, tol, dead, tied, orig)
         keep_in_step(opt, _moves(model, cuts))
         return sum(len(idx) for _, idx in dead)
     finally: model.train(was)
 
-# torchvision's ViT reshapes its patches to `hidden_dim`; timm's MetaFormer scales by `scale.view(shape)`
+def _splits(m):
+    c = [conv.in_channels for conv in m.convs]
+    return [*c, m.norm_xca.normalized_shape[0] - sum(c)]
+
+# torchvision's ViT reshapes its patches to `hidden_dim`; timm's MetaFormer scales by `scale.view(shape)`;
+# EdgeNeXt's split blocks split at `splits`, their convs' widths and the rest
 _SIZES = {'VisionTransformer': ('hidden_dim', lambda m: m.conv_proj.out_channels),
-          'Scale': ('shape', lambda m: (len(m.scale), *m.shape[1:]))}
+          'Scale': ('shape', lambda m: (len(m.scale), *m.shape[1:])),
+          'SizedSplitTransposeBlock': ('splits', _splits)}
 
 def _sync_sizes(model):
     "Set the sizes a model keeps as attributes (and reads in its forward) to those of its layers, once channels are cut"
