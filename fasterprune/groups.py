@@ -298,8 +298,9 @@ def _map_splits(dg):
     them in the order it met them, and sizes a chunk (`x.chunk`) from what reads it (EdgeNeXt's convs)"""
     for node in dg.module2node.values():
         gf = node.grad_fn
-        if node.type != tp.ops.OPTYPE.SPLIT or getattr(gf, '_saved_dim', None) != 1: continue
-        c, s = gf._saved_self_sym_sizes[1], getattr(gf, '_saved_split_size', None)
+        full = getattr(gf, '_saved_self_sym_sizes', None)
+        if node.type != tp.ops.OPTYPE.SPLIT or getattr(gf, '_saved_dim', None) != 1 or full is None: continue
+        c, s = full[1], getattr(gf, '_saved_split_size', None)
         sizes = list(getattr(gf, '_saved_split_sizes', None) or ([min(s, c - i) for i in range(0, c, s)] if s else []))
         # the outputs each output node reads
         nrs = [{k for f, k in o.grad_fn.next_functions if f is gf} for o in node.outputs]
@@ -397,7 +398,8 @@ class Member:
 
 class ChannelGroup:
     """Channels that go together: channel j of the group is channel `j` of the root
-    and its image in every member (head `j`, for the `heads` of an attention layer)"""
+    and its image in every member (head `j`, for the `heads` of an attention layer;
+    the root's channels `rows[j]`, where a sum couples several of them)"""
     def __init__(self, root, n, members, blocks=1, heads=None, rows=None): store_attr()
     def __repr__(self):
         h = self.heads
