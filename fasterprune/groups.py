@@ -148,6 +148,11 @@ def split_window_attention(model:nn.Module) -> list:
 class SizedSplitTransposeBlock(nn.Module):
     """timm's EdgeNeXt `SplitTransposeBlock`, its channels split at the sizes `splits` (its own splits
     them into equal chunks by count): same parameters, same outputs"""
+    @property
+    def splits(self) -> list:
+        "Its convs' widths, then the rest of its channels"
+        c = [conv.in_channels for conv in self.convs]
+        return [*c, self.norm_xca.normalized_shape[0] - sum(c)]
     def forward(self, x):
         # timm's forward, with `x.split(self.splits, 1)` for `x.chunk(len(self.convs) + 1, 1)`
         shortcut, spx, spo = x, x.split(self.splits, 1), []
@@ -179,9 +184,7 @@ def size_split_blocks(model:nn.Module) -> list:
     res = []
     for n, m in model.named_modules():
         if type(m).__name__ != 'SplitTransposeBlock' or not type(m).__module__.startswith('timm'): continue
-        c = m.norm_xca.normalized_shape[0]
-        m.splits = [t.shape[1] for t in torch.empty(0, c).chunk(len(m.convs) + 1, 1)]
-        m.__class__ = SizedSplitTransposeBlock
+        m.__class__ = SizedSplitTransposeBlock   # its chunks were its convs' widths, then the rest
         if type(m.xca).__name__ == 'CrossCovarianceAttn': m.xca.__class__ = CrossCovarianceQKVAttention
         res.append(n)
     return res
@@ -562,14 +565,17 @@ def _last_linear(m) -> nn.Linear|None:
     "`m` if a linear layer, else its last (timm's LeViT wraps its own in a `LinearNorm`)"
     return next((l for l in reversed(list(m.modules())) if isinstance(l, nn.Linear)), None) if m is not None else None
 
+def _mapped(members, of, n) -> list:
+    "`members` with each root channel `r` mapped to the group channel `of[r]` (outside the group: `n`)"
+    of = torch.cat([of, torch.tensor([n])])
+    return [Member(mb.module, mb.name, mb.axis, of.to(mb.root_of.device)[mb.root_of], mb.out) for mb in members]
+
 def _by_heads(g:ChannelGroup, heads:Heads) -> ChannelGroup:
     """Group `g` of a `qkv` layer with one channel per unit of `heads`:
     a unit's rows and every channel they map to go together"""
-    # row -> unit; `g.n` (outside the group) -> `heads.units`
-    of = torch.cat([heads.of_rows(), torch.tensor([heads.units])])
     ql = heads.q_layers()
-    mbs = [Member(mb.module, mb.name, mb.axis, of.to(mb.root_of.device)[mb.root_of], mb.out) for mb in g.members
-           if mb.module is not heads.proj and mb.module not in ql]
+    mbs = _mapped([mb for mb in g.members if mb.module is not heads.proj and mb.module not in ql],
+                  heads.of_rows(), heads.units)
     if heads.proj is not None:   # the projection's columns, head by head: Torch-Pruning's map stops at a split
         w = heads.proj.weight
         mbs.append(Member(heads.proj, 'weight', 1, torch.arange(w.shape[1], device=w.device) // heads.v_dim, False))
@@ -612,9 +618,8 @@ def _parts(n, pairs) -> torch.Tensor:
 def _by_parts(g:ChannelGroup, part:torch.Tensor) -> ChannelGroup:
     "Group `g` with one channel per part of its root's channels (`part`: the part of each): a part's channels go together"
     k = int(part.max()) + 1
-    of = torch.cat([part, torch.tensor([k])])
-    mbs = [Member(mb.module, mb.name, mb.axis, of.to(mb.root_of.device)[mb.root_of], mb.out) for mb in g.members]
-    return ChannelGroup(g.root, k, mbs, rows=[torch.nonzero(part == i).flatten().tolist() for i in range(k)])
+    return ChannelGroup(g.root, k, _mapped(g.members, part, k),
+                        rows=[torch.nonzero(part == i).flatten().tolist() for i in range(k)])
 
 def _members(group, n):
     res = []

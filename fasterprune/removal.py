@@ -143,15 +143,9 @@ def _cut_groups(model, dg, dead:list, x, check=True, tol=1e-4, opt=None, before=
         return sum(len(idx) for _, idx in dead)
     finally: model.train(was)
 
-def _splits(m):
-    c = [conv.in_channels for conv in m.convs]
-    return [*c, m.norm_xca.normalized_shape[0] - sum(c)]
-
-# torchvision's ViT reshapes its patches to `hidden_dim`; timm's MetaFormer scales by `scale.view(shape)`;
-# EdgeNeXt's split blocks split at `splits`, their convs' widths and the rest
+# torchvision's ViT reshapes its patches to `hidden_dim`; timm's MetaFormer scales by `scale.view(shape)`
 _SIZES = {'VisionTransformer': ('hidden_dim', lambda m: m.conv_proj.out_channels),
-          'Scale': ('shape', lambda m: (len(m.scale), *m.shape[1:])),
-          'SizedSplitTransposeBlock': ('splits', _splits)}
+          'Scale': ('shape', lambda m: (len(m.scale), *m.shape[1:]))}
 
 def _sync_sizes(model):
     "Set the sizes a model keeps as attributes (and reads in its forward) to those of its layers, once channels are cut"
